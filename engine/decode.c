@@ -1,0 +1,2 @@
+/* decode.c - placeholder */
+#include "internal.h"

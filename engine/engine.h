@@ -1,0 +1,337 @@
+/* engine.h - the engine's one interface header.
+ *
+ * The engine is pure computation on bytes: it turns WebAssembly binary or
+ * text into a decoded, validated module (and, later, into machine code). It
+ * has no global state and touches no OS resource besides memory, so it runs
+ * unchanged inside a jailed compile worker.
+ *
+ * Life cycle of a module:
+ *
+ *   wsbx_module *m;
+ *   wsbx_error err;
+ *   if (wsbx_module_load(bytes, len, NULL, &m, &err) != WSBX_OK)
+ *           print err.msg at err.offset (binary) or err.line:err.col (text);
+ *   ... read m->imports, m->exports, ...
+ *   wsbx_module_delete(m);
+ *
+ * Error convention (docs/error-handling.md): every fallible engine call
+ * returns a wsbx_errkind (WSBX_OK == 0) and fills a caller-provided
+ * wsbx_error record. The engine never prints and never exits.
+ */
+#ifndef WSBX_ENGINE_H
+#define WSBX_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef enum wsbx_errkind {
+        WSBX_OK = 0,
+        WSBX_ERR_MALFORMED,    /* binary or text is not well formed (spec: "malformed") */
+        WSBX_ERR_INVALID,      /* well formed but fails validation (spec: "invalid") */
+        WSBX_ERR_LIMIT,        /* exceeds a configured implementation limit */
+        WSBX_ERR_NOMEM,        /* allocation failed */
+        WSBX_ERR_IO,           /* reading a file failed (CLI helpers only) */
+} wsbx_errkind;
+
+#define WSBX_ERROR_MSG_MAX 256
+
+/* One error record. `offset` is a byte offset into the binary module (or
+ * SIZE_MAX when not applicable); `line`/`col` are 1-based positions in text
+ * input (0 when the error came from binary). `msg` starts with the wording
+ * the spec tests match on ("type mismatch", "unexpected end", ...), and may
+ * continue with detail after that prefix. */
+typedef struct wsbx_error {
+        wsbx_errkind kind;
+        size_t offset;
+        uint32_t line, col;
+        char msg[WSBX_ERROR_MSG_MAX];
+} wsbx_error;
+
+/* Static, human-readable name of an error kind ("malformed", ...). */
+const char *wsbx_errkind_name(wsbx_errkind kind);
+
+/* Fills `err` (if non-NULL) and returns `kind`. printf-style. */
+wsbx_errkind wsbx_error_set(wsbx_error *err, wsbx_errkind kind, size_t offset, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+/* ------------------------------------------------------------------------ */
+/* Limits                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Implementation limits applied while decoding hostile input. Exceeding one
+ * yields WSBX_ERR_LIMIT with a message naming the limit, e.g.
+ * "limit exceeded: functions (1000001 > 1000000)". */
+typedef struct wsbx_limits_cfg {
+        uint32_t max_types;
+        uint32_t max_functions;      /* imported + defined */
+        uint32_t max_imports;
+        uint32_t max_exports;
+        uint32_t max_globals;
+        uint32_t max_tables;
+        uint32_t max_memories;
+        uint32_t max_elem_segments;
+        uint32_t max_data_segments;
+        uint32_t max_locals;         /* per function, params included */
+        uint32_t max_params;         /* per function type */
+        uint32_t max_results;        /* per function type */
+        uint32_t max_body_size;      /* bytes per function body */
+        uint32_t max_nesting;        /* control nesting depth per function */
+        uint32_t max_br_table;       /* targets per br_table */
+        uint32_t max_elem_items;     /* items per element segment */
+} wsbx_limits_cfg;
+
+/* The defaults (generous, as in V8's wasm-limits.h). */
+extern const wsbx_limits_cfg wsbx_default_limits;
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Value types carry their binary encoding. */
+enum {
+        WSBX_I32 = 0x7f,
+        WSBX_I64 = 0x7e,
+        WSBX_F32 = 0x7d,
+        WSBX_F64 = 0x7c,
+        WSBX_V128 = 0x7b,
+        WSBX_FUNCREF = 0x70,
+        WSBX_EXTERNREF = 0x6f,
+};
+typedef uint8_t wsbx_valtype;
+
+/* Static name of a value type ("i32", ..., "funcref"); "?" if unknown. */
+const char *wsbx_valtype_name(wsbx_valtype t);
+
+typedef struct wsbx_functype {
+        uint32_t nparams, nresults;
+        wsbx_valtype *params;  /* nparams entries */
+        wsbx_valtype *results; /* nresults entries */
+} wsbx_functype;
+
+typedef struct wsbx_limits {
+        uint64_t min, max;
+        bool has_max;
+} wsbx_limits;
+
+typedef struct wsbx_tabletype {
+        wsbx_valtype elem; /* WSBX_FUNCREF or WSBX_EXTERNREF */
+        wsbx_limits limits;
+} wsbx_tabletype;
+
+typedef struct wsbx_memtype {
+        wsbx_limits limits; /* in 64 KiB pages */
+        bool shared;
+        bool is64;
+} wsbx_memtype;
+
+typedef struct wsbx_globaltype {
+        wsbx_valtype type;
+        bool mut;
+} wsbx_globaltype;
+
+typedef enum wsbx_externkind {
+        WSBX_EXTERN_FUNC = 0,
+        WSBX_EXTERN_TABLE = 1,
+        WSBX_EXTERN_MEMORY = 2,
+        WSBX_EXTERN_GLOBAL = 3,
+} wsbx_externkind;
+
+/* Static name of an extern kind ("func", "table", "memory", "global"). */
+const char *wsbx_externkind_name(wsbx_externkind k);
+
+/* A constant expression. Wasm 2.0 allows exactly one instruction. */
+typedef enum wsbx_constop {
+        WSBX_CONST_I32,
+        WSBX_CONST_I64,
+        WSBX_CONST_F32,
+        WSBX_CONST_F64,
+        WSBX_CONST_V128,
+        WSBX_CONST_REF_NULL,
+        WSBX_CONST_REF_FUNC,
+        WSBX_CONST_GLOBAL_GET,
+} wsbx_constop;
+
+typedef struct wsbx_constexpr {
+        wsbx_constop op;
+        union {
+                uint32_t i32;
+                uint64_t i64;
+                uint32_t f32_bits;
+                uint64_t f64_bits;
+                uint8_t v128[16];
+                wsbx_valtype reftype; /* REF_NULL */
+                uint32_t index;       /* REF_FUNC, GLOBAL_GET */
+        } u;
+} wsbx_constexpr;
+
+/* ------------------------------------------------------------------------ */
+/* Module                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Names are byte strings taken from the module: not NUL-terminated inside
+ * the module bytes, so they carry a length. They are valid UTF-8. */
+typedef struct wsbx_name {
+        const char *ptr;
+        uint32_t len;
+} wsbx_name;
+
+typedef struct wsbx_import {
+        wsbx_name module, name;
+        wsbx_externkind kind;
+        union {
+                uint32_t func_type; /* index into types */
+                wsbx_tabletype table;
+                wsbx_memtype memory;
+                wsbx_globaltype global;
+        } u;
+} wsbx_import;
+
+typedef struct wsbx_export {
+        wsbx_name name;
+        wsbx_externkind kind;
+        uint32_t index;
+} wsbx_export;
+
+typedef struct wsbx_global {
+        wsbx_globaltype type;
+        wsbx_constexpr init;
+} wsbx_global;
+
+/* A run of locals of one type, as in the binary's code section. */
+typedef struct wsbx_localgroup {
+        uint32_t count;
+        wsbx_valtype type;
+} wsbx_localgroup;
+
+/* A function defined in the module. Offsets are into wsbx_module.bytes. */
+typedef struct wsbx_func {
+        uint32_t type;          /* index into types */
+        uint32_t body_offset;   /* first byte of the body (its local declarations) */
+        uint32_t body_size;     /* bytes of the body, locals included */
+        uint32_t code_offset;   /* first instruction byte */
+        uint32_t nlocals;       /* declared locals, params excluded */
+        uint32_t nlocalgroups;
+        wsbx_localgroup *localgroups;
+} wsbx_func;
+
+typedef enum wsbx_segmode {
+        WSBX_SEG_ACTIVE,
+        WSBX_SEG_PASSIVE,
+        WSBX_SEG_DECLARATIVE, /* element segments only */
+} wsbx_segmode;
+
+typedef struct wsbx_elem {
+        wsbx_segmode mode;
+        uint32_t table;        /* active only */
+        wsbx_constexpr offset; /* active only */
+        wsbx_valtype type;     /* WSBX_FUNCREF or WSBX_EXTERNREF */
+        uint32_t count;
+        wsbx_constexpr *items; /* REF_FUNC, REF_NULL or GLOBAL_GET each */
+} wsbx_elem;
+
+typedef struct wsbx_data {
+        wsbx_segmode mode;
+        uint32_t memory;       /* active only */
+        wsbx_constexpr offset; /* active only */
+        uint32_t data_offset;  /* into wsbx_module.bytes */
+        uint32_t size;
+} wsbx_data;
+
+typedef struct wsbx_custom {
+        wsbx_name name;
+        uint32_t offset; /* payload, into wsbx_module.bytes */
+        uint32_t size;
+} wsbx_custom;
+
+/* A decoded, validated module. Index spaces (functions, tables, memories,
+ * globals) list imports first, as the spec does: function i < nimported_funcs
+ * is an import; the others are funcs[i - nimported_funcs].
+ * All memory is owned by the module and freed by wsbx_module_delete. */
+typedef struct wsbx_module {
+        const uint8_t *bytes; /* the module's own copy of its binary */
+        size_t size;
+
+        uint32_t ntypes;
+        wsbx_functype *types;
+
+        uint32_t nimports;
+        wsbx_import *imports;
+
+        /* Index spaces. */
+        uint32_t nfuncs, nimported_funcs;
+        uint32_t *func_types; /* nfuncs entries: type index of every function */
+        wsbx_func *funcs;     /* nfuncs - nimported_funcs defined functions */
+
+        uint32_t ntables, nimported_tables;
+        wsbx_tabletype *tables; /* ntables entries, imports first */
+
+        uint32_t nmemories, nimported_memories;
+        wsbx_memtype *memories; /* nmemories entries, imports first */
+
+        uint32_t nglobals, nimported_globals;
+        wsbx_globaltype *global_types; /* nglobals entries, imports first */
+        wsbx_global *globals;          /* nglobals - nimported_globals defined */
+
+        uint32_t nexports;
+        wsbx_export *exports;
+
+        bool has_start;
+        uint32_t start;
+
+        uint32_t nelems;
+        wsbx_elem *elems;
+
+        bool has_datacount;
+        uint32_t datacount;
+        uint32_t ndatas;
+        wsbx_data *datas;
+
+        uint32_t ncustoms;
+        wsbx_custom *customs;
+
+        /* From the "name" custom section when present and well formed. */
+        wsbx_name name;          /* module name; len 0 if none */
+        wsbx_name *func_names;   /* nfuncs entries (len 0 if unnamed) or NULL */
+
+        struct wsbx_arena *arena; /* owns everything above */
+} wsbx_module;
+
+/* Decodes and validates a binary module. Copies `bytes`; the caller keeps
+ * ownership of its buffer. `limits` may be NULL for wsbx_default_limits.
+ * On success stores a new module in *out (free with wsbx_module_delete). On
+ * failure *out is NULL and `err` says why. Malformed errors take priority
+ * over validation errors, as in the spec's reference interpreter. */
+wsbx_errkind wsbx_module_decode(const uint8_t *bytes, size_t len, const wsbx_limits_cfg *limits,
+                                wsbx_module **out, wsbx_error *err);
+
+/* As wsbx_module_decode, but also accepts the text format: input that does
+ * not start with the binary magic "\0asm" is parsed as a .wat module. */
+wsbx_errkind wsbx_module_load(const uint8_t *bytes, size_t len, const wsbx_limits_cfg *limits,
+                              wsbx_module **out, wsbx_error *err);
+
+/* Frees a module and everything it owns. NULL is allowed. */
+void wsbx_module_delete(wsbx_module *m);
+
+/* Validates function body `defined_index` (an index into m->funcs). Used by
+ * wsbx_module_decode; exposed for tools and tests. */
+wsbx_errkind wsbx_validate_func(const wsbx_module *m, uint32_t defined_index,
+                                const wsbx_limits_cfg *limits, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Text format                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Parses one module in the text format (`(module ...)`, or a bare sequence
+ * of module fields) into its binary encoding. On success stores a malloc'ed
+ * buffer in *out / *out_len (the caller frees it with free()). On failure
+ * err->kind is WSBX_ERR_MALFORMED and err->line/col locate the problem.
+ * The binary is not validated: pass it to wsbx_module_decode. */
+wsbx_errkind wsbx_wat_to_binary(const char *text, size_t len, uint8_t **out, size_t *out_len,
+                                wsbx_error *err);
+
+#endif

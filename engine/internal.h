@@ -1,0 +1,391 @@
+/* internal.h - the engine's private header, sectioned by source file.
+ *
+ * Nothing outside engine/ includes this (tests do, through the internal
+ * test library). Read it as the engine's table of contents.
+ */
+#ifndef WSBX_ENGINE_INTERNAL_H
+#define WSBX_ENGINE_INTERNAL_H
+
+#include "engine.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* "Cannot happen, must not crash" checks (SQLite's ALWAYS/NEVER): in debug
+ * builds they assert; in release builds they evaluate to the condition so
+ * the caller's fallback path runs. */
+#ifdef NDEBUG
+#define ALWAYS(x) (x)
+#define NEVER(x) (x)
+#else
+#include <assert.h>
+#define ALWAYS(x) (assert(x), 1)
+#define NEVER(x) (assert(!(x)), 0)
+#endif
+
+#define WSBX_UNUSED __attribute__((unused))
+
+/* ------------------------------------------------------------------------ */
+/* arena.c - bump allocation freed in one call                              */
+/* ------------------------------------------------------------------------ */
+
+/* An arena hands out memory that lives until wsbx_arena_delete. Modules,
+ * and later the compiler's per-function state, allocate from arenas. */
+typedef struct wsbx_arena wsbx_arena;
+
+/* Returns a new arena, or NULL when out of memory. */
+wsbx_arena *wsbx_arena_new(void);
+/* Frees the arena and every allocation made from it. NULL is allowed. */
+void wsbx_arena_delete(wsbx_arena *a);
+/* Returns `size` bytes aligned to 16, or NULL when out of memory. Memory is
+ * not zeroed. */
+void *wsbx_arena_alloc(wsbx_arena *a, size_t size);
+/* As wsbx_arena_alloc, for `n` elements of `size` bytes, zeroed; NULL on
+ * overflow of n * size or out of memory. */
+void *wsbx_arena_calloc(wsbx_arena *a, size_t n, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* error.c - error records and small name tables                            */
+/* ------------------------------------------------------------------------ */
+
+/* wsbx_error_set is declared in engine.h. This variant takes a va_list. */
+wsbx_errkind wsbx_error_vset(wsbx_error *err, wsbx_errkind kind, size_t offset, const char *fmt,
+                             va_list ap);
+
+/* ------------------------------------------------------------------------ */
+/* reader.h (inline, below) - bounds-checked reading of binary input        */
+/* ------------------------------------------------------------------------ */
+
+/* A cursor over a byte range. Every read checks bounds; a failed read sets
+ * an error in `err` and returns false. `base` is the offset of `start` in
+ * the whole module so that errors carry module offsets. */
+typedef struct wsbx_reader {
+        const uint8_t *start, *p, *end;
+        size_t base;
+        wsbx_error *err;
+} wsbx_reader;
+
+static inline size_t wsbx_reader_offset(const wsbx_reader *r)
+{
+        return r->base + (size_t)(r->p - r->start);
+}
+
+static inline size_t wsbx_reader_left(const wsbx_reader *r)
+{
+        return (size_t)(r->end - r->p);
+}
+
+/* Reads fail with the spec's wording. "unexpected end" is what the
+ * reference interpreter says when a read runs past the input; inside a
+ * section or function body callers may rewrite it (see decode.c). */
+static inline bool wsbx_read_u8(wsbx_reader *r, uint8_t *out)
+{
+        if (r->p >= r->end) {
+                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, wsbx_reader_offset(r), "unexpected end");
+                return false;
+        }
+        *out = *r->p++;
+        return true;
+}
+
+/* Unsigned LEB128 of at most `bits` bits (32 or 64). Errors: "unexpected
+ * end", "integer representation too long" (more bytes than ceil(bits/7)),
+ * "integer too large" (unused bits of the last byte set). */
+static inline bool wsbx_read_uleb(wsbx_reader *r, unsigned bits, uint64_t *out)
+{
+        uint64_t result = 0;
+        unsigned shift = 0;
+        size_t start = wsbx_reader_offset(r);
+        for (;;) {
+                if (r->p >= r->end) {
+                        wsbx_error_set(r->err, WSBX_ERR_MALFORMED, wsbx_reader_offset(r), "unexpected end");
+                        return false;
+                }
+                uint8_t b = *r->p++;
+                if (shift + 7 >= bits) {
+                        /* Last allowed byte: continuation bit must be clear
+                         * and bits beyond `bits` must be zero. */
+                        if (b & 0x80) {
+                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start,
+                                               "integer representation too long");
+                                return false;
+                        }
+                        unsigned used = bits - shift;
+                        if (used < 7 && (b >> used) != 0) {
+                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start, "integer too large");
+                                return false;
+                        }
+                        result |= (uint64_t)b << shift;
+                        break;
+                }
+                result |= (uint64_t)(b & 0x7f) << shift;
+                if (!(b & 0x80))
+                        break;
+                shift += 7;
+        }
+        *out = result;
+        return true;
+}
+
+static inline bool wsbx_read_u32(wsbx_reader *r, uint32_t *out)
+{
+        /* Fast path: one byte. */
+        if (r->p < r->end && !(*r->p & 0x80)) {
+                *out = *r->p++;
+                return true;
+        }
+        uint64_t v;
+        if (!wsbx_read_uleb(r, 32, &v))
+                return false;
+        *out = (uint32_t)v;
+        return true;
+}
+
+/* Signed LEB128 of at most `bits` bits (7 for block types, 32, 33, 64).
+ * In the last allowed byte the unused bits must all equal the sign bit. */
+static inline bool wsbx_read_sleb(wsbx_reader *r, unsigned bits, int64_t *out)
+{
+        uint64_t result = 0;
+        unsigned shift = 0;
+        size_t start = wsbx_reader_offset(r);
+        uint8_t b;
+        for (;;) {
+                if (r->p >= r->end) {
+                        wsbx_error_set(r->err, WSBX_ERR_MALFORMED, wsbx_reader_offset(r), "unexpected end");
+                        return false;
+                }
+                b = *r->p++;
+                if (shift + 7 >= bits) {
+                        if (b & 0x80) {
+                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start,
+                                               "integer representation too long");
+                                return false;
+                        }
+                        /* Bits [used-1 .. 6] must be a sign extension. */
+                        unsigned used = bits - shift;
+                        if (used < 7) {
+                                int8_t sb = (int8_t)(b << 1) >> 1; /* sign-extend 7 bits */
+                                int8_t top = (int8_t)(sb >> (used - 1));
+                                if (top != 0 && top != -1) {
+                                        wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start, "integer too large");
+                                        return false;
+                                }
+                        }
+                        result |= (uint64_t)(b & 0x7f) << shift;
+                        shift += 7;
+                        break;
+                }
+                result |= (uint64_t)(b & 0x7f) << shift;
+                shift += 7;
+                if (!(b & 0x80))
+                        break;
+        }
+        if (shift < 64 && (b & 0x40))
+                result |= ~(uint64_t)0 << shift;
+        *out = (int64_t)result;
+        return true;
+}
+
+static inline bool wsbx_read_bytes(wsbx_reader *r, size_t n, const uint8_t **out)
+{
+        if (wsbx_reader_left(r) < n) {
+                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, wsbx_reader_offset(r), "unexpected end");
+                return false;
+        }
+        *out = r->p;
+        r->p += n;
+        return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* opcodes.def / sigs.def - the instruction table                           */
+/* ------------------------------------------------------------------------ */
+
+/* Immediate shapes. */
+typedef enum wsbx_imm {
+        WSBX_IMM_NONE,
+        WSBX_IMM_BLOCKTYPE,     /* s33 block type */
+        WSBX_IMM_LABEL,         /* u32 label depth */
+        WSBX_IMM_BR_TABLE,      /* vec(u32) u32 */
+        WSBX_IMM_FUNC,          /* u32 function index */
+        WSBX_IMM_CALL_INDIRECT, /* u32 type index, u32 table index */
+        WSBX_IMM_LOCAL,         /* u32 */
+        WSBX_IMM_GLOBAL,        /* u32 */
+        WSBX_IMM_TABLE,         /* u32 table index */
+        WSBX_IMM_MEMARG,        /* u32 align, u32 offset */
+        WSBX_IMM_MEMARG_LANE,   /* memarg, u8 lane */
+        WSBX_IMM_MEMORY,        /* u8 memory index (must be 0: "zero byte expected") */
+        WSBX_IMM_MEMORY_INIT,   /* u32 data index, u8 0 */
+        WSBX_IMM_MEMORY_COPY,   /* u8 0, u8 0 */
+        WSBX_IMM_DATA,          /* u32 data index */
+        WSBX_IMM_ELEM,          /* u32 elem index */
+        WSBX_IMM_TABLE_INIT,    /* u32 elem index, u32 table index */
+        WSBX_IMM_TABLE_COPY,    /* u32 dst table, u32 src table */
+        WSBX_IMM_I32,           /* s32 */
+        WSBX_IMM_I64,           /* s64 */
+        WSBX_IMM_F32,           /* 4 bytes */
+        WSBX_IMM_F64,           /* 8 bytes */
+        WSBX_IMM_V128,          /* 16 bytes */
+        WSBX_IMM_LANE,          /* u8 lane index */
+        WSBX_IMM_SHUFFLE,       /* 16 u8 lane indices */
+        WSBX_IMM_SELECT_T,      /* vec(valtype) */
+        WSBX_IMM_REFTYPE,       /* reftype byte */
+} wsbx_imm;
+
+typedef enum wsbx_sig {
+#define SIG(id, np, p0, p1, p2, nr, r0) WSBX_SIG_##id,
+#include "sigs.def"
+#undef SIG
+        WSBX_SIG_COUNT
+} wsbx_sig;
+
+typedef enum wsbx_opcode {
+#define OP(id, name, prefix, code, imm, sig, arg) WSBX_OP_##id,
+#include "opcodes.def"
+#undef OP
+        WSBX_OP_COUNT,
+        WSBX_OP_INVALID = 0xffff
+} wsbx_opcode;
+
+typedef struct wsbx_opinfo {
+        const char *name;
+        uint8_t prefix;
+        uint8_t code;
+        uint8_t imm;  /* wsbx_imm */
+        uint8_t sig;  /* wsbx_sig */
+        uint8_t arg;
+} wsbx_opinfo;
+
+typedef struct wsbx_siginfo {
+        uint8_t nparams, nresults;
+        wsbx_valtype params[3];
+        wsbx_valtype result;
+} wsbx_siginfo;
+
+/* Indexed by wsbx_opcode / wsbx_sig (defined in opcodes.c). */
+extern const wsbx_opinfo wsbx_ops[WSBX_OP_COUNT];
+extern const wsbx_siginfo wsbx_sigs[WSBX_SIG_COUNT];
+/* Opcode lookup by byte: one-byte opcodes, 0xFC sub-opcodes (< 32) and
+ * 0xFD sub-opcodes (< 256). WSBX_OP_INVALID where none exists. */
+extern const uint16_t wsbx_op_by_byte[256];
+extern const uint16_t wsbx_op_by_fc[32];
+extern const uint16_t wsbx_op_by_fd[256];
+
+/* Looks an instruction up by its text name (e.g. "i32.add"); returns
+ * WSBX_OP_INVALID if there is none. "select" returns WSBX_OP_select. */
+wsbx_opcode wsbx_op_by_name(const char *name, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* decode.c - binary module decoder                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The body validator (validate.c) reports through the same error record.
+ * wsbx_validate_body validates one function body whose bytes are
+ * [m->bytes + f->code_offset, body end). It is called by the decoder while
+ * the code section is read, after all sections it depends on are decoded;
+ * m->funcs[i].type, m->func_types and every index space are filled, and
+ * m->elems / m->datacount are known. `ref_declared` says which functions may
+ * be named by ref.func (declared in an element segment, exported or used in
+ * a global initializer): one flag per function in the index space.
+ * `scratch` is reused across bodies to avoid per-function allocation. */
+typedef struct wsbx_valscratch wsbx_valscratch;
+wsbx_valscratch *wsbx_valscratch_new(void);
+void wsbx_valscratch_delete(wsbx_valscratch *s);
+
+wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
+                                const uint8_t *ref_declared, const wsbx_limits_cfg *limits,
+                                wsbx_valscratch *scratch, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* text_lex.c - tokens of the text format (shared by wat.c and wast.c)      */
+/* ------------------------------------------------------------------------ */
+
+typedef enum wsbx_tokkind {
+        WSBX_TOK_EOF,
+        WSBX_TOK_LPAREN,
+        WSBX_TOK_RPAREN,
+        WSBX_TOK_KEYWORD,  /* starts with a lowercase letter: module, i32.add, offset=4 */
+        WSBX_TOK_ID,       /* $name (also $"quoted name") */
+        WSBX_TOK_STRING,   /* "..." as written, quotes included */
+        WSBX_TOK_NUMBER,   /* integer or float literal, sign included */
+        WSBX_TOK_RESERVED, /* anything else made of idchars */
+} wsbx_tokkind;
+
+typedef struct wsbx_token {
+        wsbx_tokkind kind;
+        const char *start;
+        size_t len;
+        uint32_t line, col;
+} wsbx_token;
+
+typedef struct wsbx_lexer {
+        const char *src, *p, *end;
+        uint32_t line;
+        const char *line_start;
+        /* One token of lookahead. */
+        bool has_peek;
+        wsbx_token peek;
+        wsbx_errkind peek_status;
+        wsbx_error peek_err;
+} wsbx_lexer;
+
+void wsbx_lexer_init(wsbx_lexer *lx, const char *src, size_t len);
+/* Reads the next token, skipping whitespace, line comments (;; ...),
+ * nested block comments ((; ... ;)) and annotations ((@id ...)).
+ * Errors (malformed, with line:col): unclosed comment or string,
+ * "malformed UTF-8 encoding", illegal characters. */
+wsbx_errkind wsbx_lex_next(wsbx_lexer *lx, wsbx_token *tok, wsbx_error *err);
+/* Returns the next token without consuming it. */
+wsbx_errkind wsbx_lex_peek(wsbx_lexer *lx, wsbx_token *tok, wsbx_error *err);
+
+/* Fills err with a text error at tok's position. */
+wsbx_errkind wsbx_text_error(wsbx_error *err, const wsbx_token *tok, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* Decodes a string token's escapes into `buf` (which must hold tok->len
+ * bytes); stores the byte length in *out_len. */
+wsbx_errkind wsbx_text_string(const wsbx_token *tok, uint8_t *buf, size_t *out_len, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* text_num.c - numeric literals                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Integer literal of `bits` bits (8, 16, 32, 64) accepting both the signed
+ * and unsigned ranges, as i32.const does; result is the two's complement
+ * bit pattern. Underscores and hex allowed. Error: "constant out of range"
+ * (the caller may prefix "i32 "), or "unexpected token" if not a number. */
+wsbx_errkind wsbx_text_int(const wsbx_token *tok, unsigned bits, uint64_t *out, wsbx_error *err);
+/* Unsigned integer only (indices, alignments, offsets): nat literal. */
+wsbx_errkind wsbx_text_nat(const wsbx_token *tok, uint64_t max, uint64_t *out, wsbx_error *err);
+/* Float literals (decimal, hex, inf, nan, nan:0x...), correctly rounded. */
+wsbx_errkind wsbx_text_f32(const wsbx_token *tok, uint32_t *bits, wsbx_error *err);
+wsbx_errkind wsbx_text_f64(const wsbx_token *tok, uint64_t *bits, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* wat.c - text module parser and binary encoder                            */
+/* ------------------------------------------------------------------------ */
+
+/* Parses module fields from `lx` up to and including the `)` that closes
+ * the enclosing `(module`, which the caller has consumed together with an
+ * optional $id. Produces the binary (malloc'ed, caller frees). */
+wsbx_errkind wsbx_wat_parse_fields(wsbx_lexer *lx, uint8_t **out, size_t *out_len, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* util: growable byte buffer (buf.c)                                       */
+/* ------------------------------------------------------------------------ */
+
+typedef struct wsbx_buf {
+        uint8_t *data;
+        size_t len, cap;
+        bool oom; /* set on allocation failure; later writes are dropped */
+} wsbx_buf;
+
+void wsbx_buf_reserve(wsbx_buf *b, size_t extra);
+void wsbx_buf_put(wsbx_buf *b, const void *p, size_t n);
+void wsbx_buf_u8(wsbx_buf *b, uint8_t v);
+void wsbx_buf_uleb(wsbx_buf *b, uint64_t v);
+void wsbx_buf_sleb(wsbx_buf *b, int64_t v);
+/* Frees the buffer's memory and resets it. */
+void wsbx_buf_free(wsbx_buf *b);
+
+#endif

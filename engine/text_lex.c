@@ -1,0 +1,2 @@
+/* text_lex.c - placeholder */
+#include "internal.h"

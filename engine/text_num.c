@@ -1,0 +1,2 @@
+/* text_num.c - placeholder */
+#include "internal.h"

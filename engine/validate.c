@@ -1,0 +1,2 @@
+/* validate.c - placeholder */
+#include "internal.h"

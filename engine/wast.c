@@ -1,0 +1,2 @@
+/* wast.c - placeholder */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* wat.c - placeholder */
+#include "internal.h"
