@@ -1,1 +1,207 @@
-/* util.c - placeholder */
+/* util.c - what every subcommand shares: reading files, printing engine
+ * errors in one format, usage errors, and quoting names for text and JSON.
+ *
+ * Files are read whole, up to CLI_FILE_MAX, through read(2) in a loop so
+ * that pipes and /proc files (whose st_size lies) work too; the buffer is
+ * NUL-terminated one byte past the data so text parsers may rely on it.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool cli_read_file(const char *path, uint8_t **out, size_t *len)
+{
+        int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                fprintf(stderr, "wsbx: %s: %s\n", path, strerror(errno));
+                return false;
+        }
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "wsbx: %s: is a directory\n", path);
+                close(fd);
+                return false;
+        }
+        size_t cap = 1 << 16, n = 0;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+                if ((uint64_t)st.st_size > CLI_FILE_MAX) {
+                        fprintf(stderr, "wsbx: %s: file too large (%lld bytes, limit %zu)\n", path,
+                                (long long)st.st_size, CLI_FILE_MAX);
+                        close(fd);
+                        return false;
+                }
+                cap = (size_t)st.st_size + 1;
+        }
+        uint8_t *buf = malloc(cap);
+        bool ok = buf != NULL;
+        while (ok) {
+                if (n + 1 >= cap) {
+                        if (cap > CLI_FILE_MAX) {
+                                fprintf(stderr, "wsbx: %s: file too large (limit %zu bytes)\n", path,
+                                        CLI_FILE_MAX);
+                                ok = false;
+                                break;
+                        }
+                        uint8_t *nb = realloc(buf, cap * 2);
+                        if (!nb) {
+                                ok = false;
+                                break;
+                        }
+                        buf = nb;
+                        cap *= 2;
+                }
+                ssize_t r = read(fd, buf + n, cap - 1 - n);
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        fprintf(stderr, "wsbx: %s: %s\n", path, strerror(errno));
+                        ok = false;
+                        break;
+                }
+                if (r == 0)
+                        break;
+                n += (size_t)r;
+        }
+        if (!buf)
+                fprintf(stderr, "wsbx: %s: out of memory\n", path);
+        if (fd != STDIN_FILENO)
+                close(fd);
+        if (!ok) {
+                free(buf);
+                return false;
+        }
+        buf[n] = 0;
+        *out = buf;
+        *len = n;
+        return true;
+}
+
+void cli_format_error(char *buf, size_t size, const wsbx_error *err)
+{
+        const char *kind = wsbx_errkind_name(err->kind);
+        size_t kl = strlen(kind);
+        /* Limit errors already name their kind ("limit exceeded: ..."). */
+        if (strncmp(err->msg, kind, kl) == 0 && (err->msg[kl] == ':' || err->msg[kl] == 0))
+                snprintf(buf, size, "%s", err->msg);
+        else
+                snprintf(buf, size, "%s: %s", kind, err->msg);
+}
+
+void cli_print_error(FILE *f, const char *file, const wsbx_error *err)
+{
+        char what[WSBX_ERROR_MSG_MAX + 64];
+        cli_format_error(what, sizeof what, err);
+        if (err->line)
+                fprintf(f, "%s:%u:%u: %s\n", file, err->line, err->col, what);
+        else if (err->offset != SIZE_MAX)
+                fprintf(f, "%s:0x%zx: %s\n", file, err->offset, what);
+        else
+                fprintf(f, "%s: %s\n", file, what);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "wsbx%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, " (see 'wsbx %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
+        va_end(ap);
+        return CLI_EXIT_USAGE;
+}
+
+bool cli_is_help(const char *arg)
+{
+        return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+void cli_print_help(const cli_command *c)
+{
+        fputs(c->help, stdout);
+}
+
+/* Length of a well-formed UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p, size_t left)
+{
+        unsigned char c = p[0];
+        size_t n;
+        uint32_t cp, min;
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf)
+                n = 2, cp = c & 0x1f, min = 0x80;
+        else if (c >= 0xe0 && c <= 0xef)
+                n = 3, cp = c & 0x0f, min = 0x800;
+        else if (c >= 0xf0 && c <= 0xf4)
+                n = 4, cp = c & 0x07, min = 0x10000;
+        else
+                return 0;
+        if (left < n)
+                return 0;
+        for (size_t i = 1; i < n; i++) {
+                if ((p[i] & 0xc0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        return n;
+}
+
+void cli_put_json_string(FILE *f, const char *p, size_t len)
+{
+        const unsigned char *s = (const unsigned char *)p;
+        fputc('"', f);
+        for (size_t i = 0; i < len;) {
+                unsigned char c = s[i];
+                if (c == '"' || c == '\\') {
+                        fprintf(f, "\\%c", c);
+                        i++;
+                } else if (c < 0x20 || c == 0x7f) {
+                        fprintf(f, "\\u%04x", c);
+                        i++;
+                } else if (c < 0x80) {
+                        fputc(c, f);
+                        i++;
+                } else {
+                        size_t n = utf8_len(s + i, len - i);
+                        if (n) {
+                                fwrite(s + i, 1, n, f);
+                                i += n;
+                        } else {
+                                fputs("\\ufffd", f);
+                                i++;
+                        }
+                }
+        }
+        fputc('"', f);
+}
+
+void cli_put_name(FILE *f, const char *p, size_t len)
+{
+        const unsigned char *s = (const unsigned char *)p;
+        fputc('"', f);
+        for (size_t i = 0; i < len;) {
+                unsigned char c = s[i];
+                size_t n = c >= 0x80 ? utf8_len(s + i, len - i) : 1;
+                if (c == '"' || c == '\\') {
+                        fprintf(f, "\\%c", c);
+                } else if (c < 0x20 || c == 0x7f || n == 0) {
+                        /* The text format's own escape, so output can be
+                         * pasted back into a .wat file. */
+                        fprintf(f, "\\%02x", c);
+                } else {
+                        fwrite(s + i, 1, n, f);
+                        i += n;
+                        continue;
+                }
+                i++;
+        }
+        fputc('"', f);
+}

@@ -334,4 +334,172 @@ wsbx_errkind wsbx_validate_func(const wsbx_module *m, uint32_t defined_index,
 wsbx_errkind wsbx_wat_to_binary(const char *text, size_t len, uint8_t **out, size_t *out_len,
                                 wsbx_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* wast scripts                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* A .wast script (the spec tests' format) parsed into a list of commands.
+ * Parsing checks the script's own syntax and encodes inline text modules;
+ * it executes nothing. Life cycle:
+ *
+ *   wsbx_script *s;
+ *   if (wsbx_script_parse(text, len, &s, &err) != WSBX_OK)
+ *           the script is unreadable as a whole (err.line:err.col);
+ *   for (i = 0; i < s->ncmds; i++) run s->cmds[i];
+ *   wsbx_script_delete(s);
+ *
+ * One wsbx_script owns every command, module, value and string reachable
+ * from it; all of it stays valid until wsbx_script_delete. */
+
+/* How a module was written in the script. */
+typedef enum wsbx_modform {
+        WSBX_MODFORM_TEXT,   /* (module field...): encoded while parsing */
+        WSBX_MODFORM_BINARY, /* (module binary "..."...) */
+        WSBX_MODFORM_QUOTE,  /* (module quote "..."...): parsed when run */
+} wsbx_modform;
+
+typedef struct wsbx_script_module {
+        wsbx_modform form;
+        bool definition;     /* (module definition ...): define, do not instantiate */
+        wsbx_name id;        /* $name as written ('$' included), len 0 if none */
+        uint32_t line;       /* line of the module's opening paren */
+        /* TEXT: its binary encoding; BINARY: the strings' bytes joined;
+         * QUOTE: the strings' bytes joined, text to parse as a module. */
+        const uint8_t *bytes;
+        size_t len;
+        /* TEXT only: kind != WSBX_OK when the text failed to parse (bytes
+         * is then NULL); line/col point into the script. */
+        wsbx_error error;
+} wsbx_script_module;
+
+/* A value as written in the script: an argument, or the value part of an
+ * expected result. Floats are kept as bit patterns; v128 as its 16 bytes
+ * in memory order plus the lane shape it was written in. */
+typedef enum wsbx_v128shape {
+        WSBX_SHAPE_I8X16,
+        WSBX_SHAPE_I16X8,
+        WSBX_SHAPE_I32X4,
+        WSBX_SHAPE_I64X2,
+        WSBX_SHAPE_F32X4,
+        WSBX_SHAPE_F64X2,
+} wsbx_v128shape;
+
+typedef struct wsbx_value {
+        wsbx_valtype type;   /* WSBX_I32 ... WSBX_EXTERNREF */
+        uint8_t shape;       /* v128: wsbx_v128shape */
+        bool is_null;        /* references: ref.null */
+        union {
+                uint32_t i32;
+                uint64_t i64;
+                uint32_t f32;    /* bits */
+                uint64_t f64;    /* bits */
+                uint8_t v128[16];
+                uint32_t ref;    /* non-null externref: the N of ref.extern N */
+        } u;
+} wsbx_value;
+
+/* What a float (or a float lane) must be. */
+typedef enum wsbx_nanpat {
+        WSBX_NAN_NONE = 0,   /* exactly the bits in the value */
+        WSBX_NAN_CANONICAL,  /* nan:canonical: sign free, payload = only the top bit */
+        WSBX_NAN_ARITHMETIC, /* nan:arithmetic: sign free, top payload bit set */
+} wsbx_nanpat;
+
+typedef enum wsbx_resultkind {
+        WSBX_RESULT_VALUE,      /* `value`, with `nan` patterns for float lanes */
+        WSBX_RESULT_ANY_FUNC,   /* (ref.func): any non-null funcref */
+        WSBX_RESULT_ANY_EXTERN, /* (ref.extern): any non-null externref */
+        WSBX_RESULT_ANY_NULL,   /* (ref.null): a null reference of any type */
+        WSBX_RESULT_EITHER,     /* (either r...): one of `alts` (never nested) */
+} wsbx_resultkind;
+
+typedef struct wsbx_result {
+        wsbx_resultkind kind;
+        wsbx_value value;
+        /* VALUE: per lane, wsbx_nanpat. f32/f64 use nan[0]; v128 f32x4 uses
+         * nan[0..3], f64x2 nan[0..1]; everything else is NONE. A lane with
+         * a pattern holds the canonical NaN's bits in `value`. */
+        uint8_t nan[4];
+        uint32_t nalts;
+        struct wsbx_result *alts; /* EITHER */
+} wsbx_result;
+
+typedef enum wsbx_actionkind {
+        WSBX_ACTION_INVOKE,
+        WSBX_ACTION_GET,
+} wsbx_actionkind;
+
+typedef struct wsbx_action {
+        wsbx_actionkind kind;
+        wsbx_name module;    /* $name as written, len 0: the current module */
+        wsbx_name field;     /* export name, UTF-8 bytes */
+        uint32_t nargs;
+        wsbx_value *args;    /* INVOKE */
+} wsbx_action;
+
+typedef enum wsbx_cmdkind {
+        WSBX_CMD_MODULE,                /* module */
+        WSBX_CMD_MODULE_INSTANCE,       /* (module instance $inst $def?) */
+        WSBX_CMD_REGISTER,              /* text: the name; modname: $M or current */
+        WSBX_CMD_ACTION,                /* a bare invoke or get */
+        WSBX_CMD_ASSERT_RETURN,         /* action, results */
+        WSBX_CMD_ASSERT_TRAP,           /* action, or module (instantiation traps), text */
+        WSBX_CMD_ASSERT_EXHAUSTION,     /* action, text */
+        WSBX_CMD_ASSERT_MALFORMED,      /* module, text */
+        WSBX_CMD_ASSERT_INVALID,        /* module, text */
+        WSBX_CMD_ASSERT_UNLINKABLE,     /* module, text */
+        WSBX_CMD_ASSERT_UNINSTANTIABLE, /* module, text */
+        WSBX_CMD_ERROR,                 /* did not parse: see error */
+} wsbx_cmdkind;
+
+typedef struct wsbx_command {
+        wsbx_cmdkind kind;
+        uint32_t line;               /* line of the command's opening paren */
+        wsbx_script_module *module;  /* or NULL */
+        wsbx_action *action;         /* or NULL */
+        uint32_t nresults;
+        wsbx_result *results;        /* ASSERT_RETURN */
+        /* Expected message (assertions) or registered name (REGISTER);
+         * NUL-terminated as well as counted. */
+        wsbx_name text;
+        wsbx_name modname;           /* REGISTER, MODULE_INSTANCE: $name or len 0 */
+        wsbx_name instname;          /* MODULE_INSTANCE: the instance's $name */
+        wsbx_error error;            /* ERROR: why (text position in the script) */
+} wsbx_command;
+
+typedef struct wsbx_script {
+        uint32_t ncmds;
+        wsbx_command *cmds;
+        struct wsbx_arena *arena; /* owns everything above */
+} wsbx_script;
+
+/* Parses a script. A command that does not parse becomes WSBX_CMD_ERROR
+ * and parsing resumes after its closing paren; a text module that does
+ * not parse keeps its error in the module (its command stays as written).
+ * Fails as a whole only when the script cannot be split into commands
+ * (unbalanced parens, an unreadable token outside any command, out of
+ * memory): then *out is NULL. A script that is only module fields
+ * ("(func) (memory 1)") is one module command, as in the reference
+ * interpreter. On success *out is a new script the caller frees with
+ * wsbx_script_delete. The input is not kept. */
+wsbx_errkind wsbx_script_parse(const char *text, size_t len, wsbx_script **out, wsbx_error *err);
+
+/* Frees a script and everything it owns. NULL is allowed. */
+void wsbx_script_delete(wsbx_script *s);
+
+/* Static name of a command kind as written ("assert_return", ...). */
+const char *wsbx_cmdkind_name(wsbx_cmdkind k);
+
+/* Whether `v` satisfies `r` (bitwise for exact floats, by NaN class for
+ * patterns, lane by lane for v128 whatever shape either side uses). */
+bool wsbx_result_matches(const wsbx_result *r, const wsbx_value *v);
+
+/* Writes `v` as the script would ("i32.const 7", "v128.const i32x4 1 2 3 4",
+ * "ref.null extern"), truncating to `size` bytes (NUL included). Returns
+ * the length the full text needs, as snprintf does. */
+size_t wsbx_value_format(const wsbx_value *v, char *buf, size_t size);
+
+/* As wsbx_value_format for an expected result (NaN patterns, either). */
+size_t wsbx_result_format(const wsbx_result *r, char *buf, size_t size);
+
 #endif

@@ -103,16 +103,18 @@ static inline bool wsbx_read_uleb(wsbx_reader *r, unsigned bits, uint64_t *out)
                 }
                 uint8_t b = *r->p++;
                 if (shift + 7 >= bits) {
-                        /* Last allowed byte: continuation bit must be clear
-                         * and bits beyond `bits` must be zero. */
+                        /* Last allowed byte: bits beyond `bits` must be
+                         * zero, then the continuation bit must be clear
+                         * (the reference checks in this order, so 0x90 as
+                         * the fifth byte of a u32 is "too large"). */
+                        unsigned used = bits - shift;
+                        if (used < 7 && ((b & 0x7f) >> used) != 0) {
+                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start, "integer too large");
+                                return false;
+                        }
                         if (b & 0x80) {
                                 wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start,
                                                "integer representation too long");
-                                return false;
-                        }
-                        unsigned used = bits - shift;
-                        if (used < 7 && (b >> used) != 0) {
-                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start, "integer too large");
                                 return false;
                         }
                         result |= (uint64_t)b << shift;
@@ -156,12 +158,9 @@ static inline bool wsbx_read_sleb(wsbx_reader *r, unsigned bits, int64_t *out)
                 }
                 b = *r->p++;
                 if (shift + 7 >= bits) {
-                        if (b & 0x80) {
-                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start,
-                                               "integer representation too long");
-                                return false;
-                        }
-                        /* Bits [used-1 .. 6] must be a sign extension. */
+                        /* Bits [used-1 .. 6] must be a sign extension;
+                         * checked before the continuation bit, as the
+                         * reference does. */
                         unsigned used = bits - shift;
                         if (used < 7) {
                                 int8_t sb = (int8_t)(b << 1) >> 1; /* sign-extend 7 bits */
@@ -170,6 +169,11 @@ static inline bool wsbx_read_sleb(wsbx_reader *r, unsigned bits, int64_t *out)
                                         wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start, "integer too large");
                                         return false;
                                 }
+                        }
+                        if (b & 0x80) {
+                                wsbx_error_set(r->err, WSBX_ERR_MALFORMED, start,
+                                               "integer representation too long");
+                                return false;
                         }
                         result |= (uint64_t)(b & 0x7f) << shift;
                         shift += 7;
@@ -338,6 +342,10 @@ wsbx_errkind wsbx_lex_next(wsbx_lexer *lx, wsbx_token *tok, wsbx_error *err);
 /* Returns the next token without consuming it. */
 wsbx_errkind wsbx_lex_peek(wsbx_lexer *lx, wsbx_token *tok, wsbx_error *err);
 
+/* True if [p, p+len) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF). Names in the text format must be. */
+bool wsbx_utf8_valid(const uint8_t *p, size_t len);
+
 /* Fills err with a text error at tok's position. */
 wsbx_errkind wsbx_text_error(wsbx_error *err, const wsbx_token *tok, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -360,6 +368,15 @@ wsbx_errkind wsbx_text_nat(const wsbx_token *tok, uint64_t max, uint64_t *out, w
 /* Float literals (decimal, hex, inf, nan, nan:0x...), correctly rounded. */
 wsbx_errkind wsbx_text_f32(const wsbx_token *tok, uint32_t *bits, wsbx_error *err);
 wsbx_errkind wsbx_text_f64(const wsbx_token *tok, uint64_t *bits, wsbx_error *err);
+
+/* The shape of a numeric literal by the spec's grammar. */
+typedef enum wsbx_numclass {
+        WSBX_NUM_NONE,  /* not a number */
+        WSBX_NUM_NAT,   /* unsigned integer: 12, 0x1_F */
+        WSBX_NUM_INT,   /* signed integer: +12, -0x1F */
+        WSBX_NUM_FLOAT, /* anything else: 1.5, 1e3, 0x1p3, inf, -nan, nan:0x1 */
+} wsbx_numclass;
+wsbx_numclass wsbx_text_numclass(const char *s, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* wat.c - text module parser and binary encoder                            */
@@ -387,5 +404,142 @@ void wsbx_buf_uleb(wsbx_buf *b, uint64_t v);
 void wsbx_buf_sleb(wsbx_buf *b, int64_t v);
 /* Frees the buffer's memory and resets it. */
 void wsbx_buf_free(wsbx_buf *b);
+
+
+/* ------------------------------------------------------------------------ */
+/* wat.c, wat_instr.c - parser state shared by the module and instruction  */
+/* halves of the text parser (nothing else uses it)                         */
+/* ------------------------------------------------------------------------ */
+
+/* Identifier map: name bytes -> index, open addressing. Names point into
+ * the source or into the parser's arena; the map never copies them. */
+typedef struct wsbx_idslot {
+        const char *name; /* NULL: empty slot */
+        uint32_t len;
+        uint32_t index;
+} wsbx_idslot;
+
+typedef struct wsbx_idmap {
+        wsbx_idslot *slots;
+        uint32_t cap, count;
+} wsbx_idmap;
+
+#define WSBX_NO_INDEX UINT32_MAX
+
+/* Returns the slot for `name`, inserting it with index WSBX_NO_INDEX if it
+ * is new; NULL when out of memory. */
+wsbx_idslot *wsbx_idmap_slot(wsbx_idmap *m, const char *name, uint32_t len);
+/* Returns the index bound to `name`, or WSBX_NO_INDEX. */
+uint32_t wsbx_idmap_get(const wsbx_idmap *m, const char *name, uint32_t len);
+void wsbx_idmap_free(wsbx_idmap *m);
+
+/* Index spaces of a module, in the order of their error names. */
+enum {
+        WSBX_SP_FUNC,
+        WSBX_SP_TABLE,
+        WSBX_SP_MEMORY,
+        WSBX_SP_GLOBAL,
+        WSBX_SP_TYPE,
+        WSBX_SP_ELEM,
+        WSBX_SP_DATA,
+        WSBX_SP_COUNT
+};
+
+typedef struct wsbx_wat_type {
+        uint32_t nparams, nresults;
+        const uint8_t *vt; /* params then results */
+} wsbx_wat_type;
+
+/* A type use as written: (type x)? (param ...)* (result ...)*. */
+typedef struct wsbx_wat_typeuse {
+        bool has_type;     /* (type x) present */
+        uint32_t type;     /* its index (may be out of range if numeric) */
+        uint32_t nparams, nresults; /* inline ones */
+        uint32_t type_nparams;      /* params of the resolved type */
+} wsbx_wat_typeuse;
+
+typedef struct wsbx_wat_label {
+        const char *name; /* NULL if unnamed */
+        uint32_t len;
+        uint32_t prev;    /* the binding this label shadows */
+} wsbx_wat_label;
+
+typedef struct wsbx_wat_frame {
+        uint8_t kind;
+        bool done;
+        size_t pend_off;
+        const char *label;
+        uint32_t label_len;
+} wsbx_wat_frame;
+
+/* Parser state for one module. */
+typedef struct wsbx_wat {
+        wsbx_lexer *lx;
+        wsbx_error *err;
+        wsbx_arena *arena;
+
+        wsbx_idmap ids[WSBX_SP_COUNT];
+        uint32_t counts[WSBX_SP_COUNT];
+
+        wsbx_wat_type *types;
+        uint32_t ntypes, types_cap;
+        wsbx_idmap sigs;    /* encoded function type -> first index */
+
+        /* Scratch value types of the type use being parsed. */
+        uint8_t *vt;
+        uint32_t nvt, vt_cap;
+
+        /* The function being parsed. */
+        wsbx_idmap locals;
+        uint32_t nlocals;
+        wsbx_wat_label *labels;
+        uint32_t nlabels, labels_cap;
+        wsbx_idmap label_ids; /* name -> innermost label position */
+        wsbx_wat_frame *frames;
+        uint32_t nframes, frames_cap;
+        wsbx_buf pend;        /* folded instructions waiting for their operands */
+
+        bool uses_datacount;
+} wsbx_wat;
+
+/* Token helpers. wsbx_wat_peek2 looks past the next token (a "(" usually)
+ * without consuming either. */
+wsbx_errkind wsbx_wat_next(wsbx_wat *P, wsbx_token *t);
+wsbx_errkind wsbx_wat_peek(wsbx_wat *P, wsbx_token *t);
+wsbx_errkind wsbx_wat_peek2(wsbx_wat *P, wsbx_token *t1, wsbx_token *t2);
+bool wsbx_wat_is(const wsbx_token *t, const char *kw);
+/* "unknown operator NAME" for reserved tokens and words that are neither
+ * instructions nor keywords of the format, else "unexpected token". */
+wsbx_errkind wsbx_wat_unexpected(wsbx_wat *P, const wsbx_token *t);
+wsbx_errkind wsbx_wat_expect(wsbx_wat *P, wsbx_tokkind kind, wsbx_token *t);
+wsbx_errkind wsbx_wat_expect_kw(wsbx_wat *P, const char *kw);
+/* The name an ID token binds: the bytes after '$', or the decoded string
+ * of $"..." (copied into the arena). */
+wsbx_errkind wsbx_wat_idname(wsbx_wat *P, const wsbx_token *t, const char **name, uint32_t *len);
+/* An index or $id in `space`. */
+wsbx_errkind wsbx_wat_var(wsbx_wat *P, unsigned space, uint32_t *out);
+bool wsbx_wat_at_var(wsbx_wat *P);
+/* Value type keyword; returns 0 and reports an error otherwise. */
+wsbx_errkind wsbx_wat_valtype(wsbx_wat *P, uint8_t *out);
+/* Parses a type use; inline params and results land in P->vt. Names of
+ * params are bound as locals when `bind_locals`; when !allow_names a named
+ * param is an error (block types, call_indirect). */
+wsbx_errkind wsbx_wat_parse_typeuse(wsbx_wat *P, bool allow_names, bool bind_locals, wsbx_wat_typeuse *tu);
+/* The type index for a parsed type use: (type x) as written, else the
+ * first matching type, appended when there is none. */
+wsbx_errkind wsbx_wat_typeuse_index(wsbx_wat *P, const wsbx_wat_typeuse *tu, uint32_t *out);
+
+/* wat_instr.c: */
+
+enum {
+        WSBX_WAT_BODY,   /* instructions up to and including the closing ")" */
+        WSBX_WAT_FOLDED, /* exactly one folded instruction "(...)" */
+};
+
+/* Parses instructions into `out` (no trailing `end`). Labels, locals and
+ * every index space of P must be set up. Never recurses on nesting. */
+wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out);
+/* Resets the per-function state: labels, frames and local names. */
+void wsbx_wat_labels_reset(wsbx_wat *P);
 
 #endif

@@ -1,0 +1,67 @@
+/* cli.h - the wsbx command's one internal header, sectioned by file.
+ *
+ * Exit statuses, shared by every subcommand: 0 success, 1 a file failed
+ * (invalid module, failing test, unreadable file), 2 usage error.
+ */
+#ifndef WSBX_CLI_H
+#define WSBX_CLI_H
+
+#include "engine.h"
+
+#include <stdio.h>
+
+enum {
+        CLI_EXIT_OK = 0,
+        CLI_EXIT_FAIL = 1,
+        CLI_EXIT_USAGE = 2,
+};
+
+/* ------------------------------------------------------------------------ */
+/* main.c - dispatch                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* One subcommand: `run` gets argv with argv[0] the subcommand's name. */
+typedef struct cli_command {
+        const char *name;
+        const char *summary; /* one line for `wsbx --help` */
+        const char *help;    /* full text for `wsbx help NAME` / NAME --help */
+        int (*run)(int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_validate, cli_inspect, cli_wast;
+
+/* ------------------------------------------------------------------------ */
+/* util.c - files, errors, output helpers                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Largest file any subcommand reads. */
+#define CLI_FILE_MAX ((size_t)256 << 20)
+
+/* Reads a whole file (or stdin for "-") into a malloc'ed buffer that is
+ * NUL-terminated past `*len` (the caller frees it). On failure prints
+ * "wsbx: FILE: reason" to stderr and returns false. */
+bool cli_read_file(const char *path, uint8_t **out, size_t *len);
+
+/* Prints an engine error as "FILE:LINE:COL: kind: msg" (text positions),
+ * "FILE:0xOFFSET: kind: msg" (binary) or "FILE: kind: msg", plus newline. */
+void cli_print_error(FILE *f, const char *file, const wsbx_error *err);
+
+/* The "kind: msg" part of the above, without position, into buf. */
+void cli_format_error(char *buf, size_t size, const wsbx_error *err);
+
+/* Prints "wsbx CMD: <message>" and a hint to stderr; returns
+ * CLI_EXIT_USAGE for the caller to return. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* If argv[i] is -h or --help, prints the command's help to stdout and
+ * returns true. */
+bool cli_is_help(const char *arg);
+void cli_print_help(const cli_command *c);
+
+/* Writes a name (bytes with a length) as a quoted string with escapes:
+ * text form "\xx" for anything unprintable, JSON form \uXXXX and a U+FFFD
+ * for bytes that are not UTF-8. */
+void cli_put_name(FILE *f, const char *p, size_t len);
+void cli_put_json_string(FILE *f, const char *p, size_t len);
+
+#endif
