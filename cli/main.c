@@ -10,7 +10,7 @@
 #include <string.h>
 
 #ifndef WSBX_VERSION
-#define WSBX_VERSION "0.1.0"
+#error "WSBX_VERSION comes from meson.build"
 #endif
 
 static const cli_command *const commands[] = {

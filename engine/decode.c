@@ -1027,13 +1027,11 @@ static int cmp_export(const void *pa, const void *pb)
         return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Duplicate names, found by sorting (hashing could be made quadratic by
- * chosen names). The reference reports the first export whose name was
- * seen before: the smallest index that is not first among its equals. */
-static wsbx_errkind check_export_names(dec *d, export_key *keys, uint32_t n)
+/* Duplicate names, the slow but sure way: sorting. The reference reports
+ * the first export whose name was seen before: the smallest index that is
+ * not first among its equals. */
+static void export_dups_by_sort(dec *d, export_key *keys, uint32_t n)
 {
-        if (n < 2)
-                return WSBX_OK;
         qsort(keys, n, sizeof *keys, cmp_export);
         uint32_t dup = UINT32_MAX;
         size_t dup_at = 0;
@@ -1047,6 +1045,69 @@ static wsbx_errkind check_export_names(dec *d, export_key *keys, uint32_t n)
         }
         if (dup != UINT32_MAX)
                 invalid(d, dup_at, "duplicate export name");
+}
+
+static uint64_t name_hash(const char *p, uint32_t n)
+{
+        uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+        uint64_t w;
+        for (; n >= 8; p += 8, n -= 8) {
+                memcpy(&w, p, 8);
+                h = (h ^ w) * 0xff51afd7ed558ccdull;
+                h ^= h >> 32;
+        }
+        w = 0;
+        memcpy(&w, p, n);
+        /* MurmurHash3's finalizer: every input bit reaches every output bit. */
+        h ^= w;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ull;
+        return h ^ (h >> 33);
+}
+
+/* Duplicate names by hashing, in export order, so the first repeat found
+ * is the one the reference reports. Names are chosen by the input, so the
+ * probes are budgeted: past the budget the sort takes over and the whole
+ * check stays O(n log n) whatever the names. */
+static wsbx_errkind check_export_names(dec *d, export_key *keys, uint32_t n)
+{
+        if (n < 2)
+                return WSBX_OK;
+        uint32_t cap = 16;
+        while (cap < 2 * (uint64_t)n)
+                cap *= 2;
+        uint32_t *slots = calloc(cap, 2 * sizeof *slots); /* index + 1, then hash tag */
+        if (!slots)
+                return nomem(d);
+        uint64_t budget = 16 * (uint64_t)n + 1024;
+        for (uint32_t i = 0; i < n; i++) {
+                const wsbx_name *nm = &keys[i].name;
+                uint64_t h = name_hash(nm->ptr, nm->len);
+                /* The high half of a multiplicative hash mixes best. */
+                uint32_t tag = (uint32_t)h;
+                for (uint32_t s = (uint32_t)(h >> 32) & (cap - 1);; s = (s + 1) & (cap - 1)) {
+                        if (!slots[2 * s]) {
+                                slots[2 * s] = i + 1;
+                                slots[2 * s + 1] = tag;
+                                break;
+                        }
+                        const wsbx_name *o = &keys[slots[2 * s] - 1].name;
+                        if (slots[2 * s + 1] == tag && o->len == nm->len &&
+                            memcmp(o->ptr, nm->ptr, nm->len) == 0) {
+                                free(slots);
+                                invalid(d, keys[i].offset, "duplicate export name");
+                                return WSBX_OK;
+                        }
+                        if (--budget == 0) {
+                                free(slots);
+                                export_dups_by_sort(d, keys, n);
+                                return WSBX_OK;
+                        }
+                }
+        }
+        free(slots);
         return WSBX_OK;
 }
 

@@ -644,12 +644,18 @@ static bool setup_locals(struct vstate *v)
                 n += f->localgroups[i].count;
         v->nlocals = n;
         v->nexpanded = 0;
+        /* The decoder has checked this; indices are u32 below. */
+        if (!ALWAYS(n + v->nparams <= UINT32_MAX))
+                return malformed(v, f->body_offset, "too many locals");
+        if (n == 0)
+                return true;
         if (n <= EXPAND_ALWAYS || n <= (uint64_t)f->body_size * EXPAND_PER_BYTE) {
                 if (n > v->s->lcap && !grow_array((void **)&v->s->locals, &v->s->lcap, n, 1))
                         return nomem(v);
                 uint8_t *p = v->s->locals;
                 for (uint32_t i = 0; i < f->nlocalgroups; i++) {
-                        memset(p, f->localgroups[i].type, f->localgroups[i].count);
+                        if (f->localgroups[i].count)
+                                memset(p, f->localgroups[i].type, f->localgroups[i].count);
                         p += f->localgroups[i].count;
                 }
                 v->nexpanded = (uint32_t)n;
@@ -963,7 +969,8 @@ HOT bool check_special(struct vstate *v, unsigned op, const struct imm *im)
                 /* An if without else passes its parameters through the
                  * missing branch, so they must be its results. */
                 if (f->kind == FRAME_IF &&
-                    (f->nparams != f->nresults || memcmp(f->params, f->results, f->nparams) != 0))
+                    (f->nparams != f->nresults ||
+                     (f->nparams && memcmp(f->params, f->results, f->nparams) != 0)))
                         return invalid(v, "type mismatch: if without else must have results equal "
                                        "to its parameters");
                 v->nctrl--;

@@ -640,7 +640,7 @@ static wsbx_errkind parse_command(struct parser *p, const wsbx_token *open, wsbx
                 }
                 }
         }
-        return wsbx_text_error(p->err, &t, "unknown command");
+        return wsbx_text_error(p->err, &t, "unknown command %.*s", (int)(t.len > 64 ? 64 : t.len), t.start);
 }
 
 static wsbx_command *push_command(struct parser *p)

@@ -430,7 +430,8 @@ static wsbx_errkind add_type(wsbx_wat *P, const uint8_t *vt, uint32_t np, uint32
         uint8_t *copy = wsbx_arena_alloc(P->arena, (size_t)np + nr + 1);
         if (!copy)
                 return nomem(P);
-        memcpy(copy, vt, (size_t)np + nr);
+        if (np + nr)
+                memcpy(copy, vt, (size_t)np + nr);
         P->types[P->ntypes] = (wsbx_wat_type){np, nr, copy};
         if (s->index == WSBX_NO_INDEX)
                 s->index = P->ntypes;
@@ -492,6 +493,13 @@ static wsbx_errkind params_results(wsbx_wat *P, bool names, bool bind, uint32_t 
                         wsbx_wat_next(P, &t);
                 }
         }
+        /* A param after the results is out of order. */
+        if (at_list(P, "param")) {
+                wsbx_token t1;
+                wsbx_wat_next(P, &t1);
+                wsbx_wat_next(P, &t);
+                return wsbx_wat_unexpected(P, &t);
+        }
         return WSBX_OK;
 }
 
@@ -522,7 +530,7 @@ wsbx_errkind wsbx_wat_parse_typeuse(wsbx_wat *P, bool allow_names, bool bind_loc
         tu->type_nparams = ty->nparams;
         if (tu->nparams || tu->nresults) {
                 if (ty->nparams != tu->nparams || ty->nresults != tu->nresults ||
-                    memcmp(ty->vt, P->vt, (size_t)ty->nparams + ty->nresults) != 0)
+                    (P->nvt && memcmp(ty->vt, P->vt, P->nvt) != 0))
                         return wsbx_text_error(P->err, &t, "inline function type");
         }
         return WSBX_OK;
@@ -1043,9 +1051,9 @@ static wsbx_errkind elem_list(wsbx_wat *P, bool bare_ok, uint8_t *rt, elem_items
         if (k)
                 return k;
         it->all_funcs = true;
-        *rt = WSBX_FUNCREF;
         if (wsbx_wat_is(&t, "func") || (bare_ok && (t.kind == WSBX_TOK_NUMBER || t.kind == WSBX_TOK_ID ||
                                                      t.kind == WSBX_TOK_RPAREN))) {
+                *rt = WSBX_FUNCREF;
                 if (t.kind == WSBX_TOK_KEYWORD)
                         wsbx_wat_next(P, &t);
                 while (wsbx_wat_at_var(P))
@@ -1053,7 +1061,9 @@ static wsbx_errkind elem_list(wsbx_wat *P, bool bare_ok, uint8_t *rt, elem_items
                                 return k;
                 return close_list(P);
         }
-        if ((k = reftype(P, rt)))
+        /* Inline segments of tables may list expressions without a
+         * reference type: they take the table's (already in *rt). */
+        if (!(bare_ok && t.kind == WSBX_TOK_LPAREN) && (k = reftype(P, rt)))
                 return k;
         if (*rt != WSBX_FUNCREF)
                 it->all_funcs = false;
@@ -1092,7 +1102,8 @@ static void emit_elem(wat_module *M, int mode, uint32_t table, const wsbx_buf *o
                       const elem_items *it)
 {
         wsbx_buf *s = &M->sec[S_ELEM];
-        uint8_t flags = mode == 0 ? (table ? 2 : 0) : mode == 1 ? 1 : 3;
+        /* Flags 0 and 4 imply funcref; other types need flag 6. */
+        uint8_t flags = mode == 0 ? (table || rt != WSBX_FUNCREF ? 2 : 0) : mode == 1 ? 1 : 3;
         if (!it->all_funcs)
                 flags |= 4;
         wsbx_buf_u8(s, flags);
@@ -1143,6 +1154,7 @@ static wsbx_errkind table_field(wat_module *M, uint32_t index)
         open_list(P);
         elem_items it = {0};
         wsbx_buf off = {0};
+        elem_rt = rt;
         k = elem_list(P, true, &elem_rt, &it);
         if (!k && !(k = close_list(P))) {
                 /* The segment takes the table's element type. */
@@ -1336,7 +1348,7 @@ static wsbx_errkind elem_field(wat_module *M)
         bool explicit_table = false;
         elem_items it = {0};
         wsbx_buf off = {0};
-        uint8_t rt;
+        uint8_t rt = WSBX_FUNCREF;
         if ((k = skip_opt_id(P)) || (k = wsbx_wat_peek(P, &t)))
                 goto out;
         if (wsbx_wat_is(&t, "declare")) {
@@ -1479,19 +1491,27 @@ static wsbx_errkind parse_module(wat_module *M, bool bare, wsbx_buf *out)
         wsbx_errkind k;
         wsbx_token t, kw;
 
-        /* Pass 1. */
+        /* Pass 1. A malformed field stops it, but the fields before it
+         * still go through pass 2 first: an error inside them comes
+         * earlier in the text and is the one to report. */
+        wsbx_errkind deferred = WSBX_OK;
+        wsbx_error first_err;
         for (;;) {
                 if ((k = wsbx_wat_next(P, &t)))
-                        return k;
+                        goto stop;
                 if (bare ? t.kind == WSBX_TOK_EOF : t.kind == WSBX_TOK_RPAREN)
                         break;
-                if (t.kind != WSBX_TOK_LPAREN)
-                        return wsbx_wat_unexpected(P, &t);
+                if (t.kind != WSBX_TOK_LPAREN) {
+                        k = wsbx_wat_unexpected(P, &t);
+                        goto stop;
+                }
                 if ((k = wsbx_wat_next(P, &kw)))
-                        return k;
+                        goto stop;
                 int fk = field_kind(&kw);
-                if (fk < 0)
-                        return wsbx_wat_unexpected(P, &kw);
+                if (fk < 0) {
+                        k = wsbx_wat_unexpected(P, &kw);
+                        goto stop;
+                }
                 if (M->nfields == M->fields_cap) {
                         size_t cap = M->fields_cap ? M->fields_cap * 2 : 16;
                         wat_field *f = realloc(M->fields, cap * sizeof *f);
@@ -1503,8 +1523,17 @@ static wsbx_errkind parse_module(wat_module *M, bool bare, wsbx_buf *out)
                 /* Nothing has been peeked since the keyword was read, so
                  * the lexer's position is the field's content. */
                 M->fields[M->nfields++] = (wat_field){P->lx->p, P->lx->line_start, P->lx->line, (uint8_t)fk};
-                if ((k = scan_field(M, fk, &kw)))
+                if ((k = scan_field(M, fk, &kw))) {
+                        M->nfields--;
+                        goto stop;
+                }
+        }
+stop:
+        if (k) {
+                if (k != WSBX_ERR_MALFORMED)
                         return k;
+                deferred = k;
+                first_err = *P->err;
         }
         wsbx_lexer after = *P->lx;
 
@@ -1562,8 +1591,18 @@ static wsbx_errkind parse_module(wat_module *M, bool bare, wsbx_buf *out)
                         k = skip_rest(P, 1);
                         break;
                 }
-                if (k)
+                if (k) {
+                        /* Names bound after a pass-1 error are missing, so
+                         * "unknown ..." here may be an artefact of it. */
+                        if (deferred && k == WSBX_ERR_MALFORMED && strncmp(P->err->msg, "unknown ", 8) == 0 &&
+                            strncmp(P->err->msg, "unknown operator", 16) != 0)
+                                break;
                         return k;
+                }
+        }
+        if (deferred) {
+                *P->err = first_err;
+                return deferred;
         }
         *P->lx = after;
 
@@ -1629,10 +1668,12 @@ static wsbx_errkind module_strings(wsbx_wat *P, wsbx_buf *out)
 static wsbx_errkind parse_fields(wsbx_lexer *lx, bool bare, uint8_t **out, size_t *out_len, wsbx_error *err)
 {
         wat_module M;
+        wsbx_error local_err;
         memset(&M, 0, sizeof M);
         M.first_def = -1;
         M.P.lx = lx;
-        M.P.err = err;
+        /* The parser reads back its own errors (see parse_module). */
+        M.P.err = err ? err : &local_err;
         M.P.arena = wsbx_arena_new();
         wsbx_buf bin = {0};
         wsbx_errkind k;

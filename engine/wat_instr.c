@@ -232,7 +232,8 @@ static bool kw_prefix(const wsbx_token *t, const char *pre, wsbx_token *num)
         num->start += n;
         num->len -= n;
         num->col += (uint32_t)n;
-        num->kind = wsbx_text_numclass(num->start, num->len) ? WSBX_TOK_NUMBER : WSBX_TOK_RESERVED;
+        num->kind = wsbx_text_numclass(num->start, num->len) == WSBX_NUM_NAT ? WSBX_TOK_NUMBER
+                                                                             : WSBX_TOK_RESERVED;
         return true;
 }
 
@@ -317,12 +318,14 @@ static wsbx_errkind v128_const(wsbx_wat *P, wsbx_buf *out)
                         break;
         if (s == sizeof shapes / sizeof shapes[0])
                 return wsbx_wat_unexpected(P, &t);
+        /* Count the literals first: a wrong count is reported as such
+         * even when a literal is also malformed. */
         wsbx_token lanes[16];
         unsigned n = 0;
         for (;;) {
                 if ((k = wsbx_wat_peek(P, &t)))
                         return k;
-                if (t.kind != WSBX_TOK_NUMBER)
+                if (t.kind == WSBX_TOK_LPAREN || t.kind == WSBX_TOK_RPAREN || t.kind == WSBX_TOK_EOF)
                         break;
                 if (n == shapes[s].lanes)
                         return wsbx_text_error(P->err, &t, "wrong number of lane literals");
@@ -332,6 +335,8 @@ static wsbx_errkind v128_const(wsbx_wat *P, wsbx_buf *out)
                 return wsbx_text_error(P->err, &t, "wrong number of lane literals");
         for (unsigned i = 0; i < n; i++) {
                 uint64_t v;
+                if (lanes[i].kind != WSBX_TOK_NUMBER)
+                        return wsbx_wat_unexpected(P, &lanes[i]);
                 if (shapes[s].fl && shapes[s].bits == 32) {
                         uint32_t f;
                         k = wsbx_text_f32(&lanes[i], &f, P->err);

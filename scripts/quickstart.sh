@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${WSBX_BUILD:-build}
 
-scripts/install-deps.sh
+bash scripts/install-deps.sh
 
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh

@@ -22,7 +22,7 @@ build=${WSBX_BUILD:-build}
 build_asan=${WSBX_BUILD_ASAN:-build-asan}
 start=$SECONDS
 
-scripts/install-deps.sh || exit 1
+bash scripts/install-deps.sh || exit 1
 
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh

@@ -49,6 +49,12 @@ struct wsbx_asm_fixup {
         uint32_t next;
 };
 
+static inline uint8_t *put32(uint8_t *p, uint32_t v)
+{
+        memcpy(p, &v, 4);
+        return p + 4;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Buffer                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -203,38 +209,36 @@ void wsbx_asm_bind(wsbx_asm *a, wsbx_label l)
         lb->head = NONE;
 }
 
+/* Records that the 32-bit field at `pos` waits for label l. */
+static void add_fixup(wsbx_asm *a, wsbx_label l, uint32_t pos, uint32_t ref)
+{
+        if (a->nfixups == a->fixups_cap) {
+                uint32_t cap = a->fixups_cap ? a->fixups_cap * 2 : 64;
+                void *n = cap <= (1u << 28) ? realloc(a->fixups, cap * sizeof *a->fixups) : NULL;
+                if (!n) {
+                        fail(a, WSBX_ERR_NOMEM);
+                        return;
+                }
+                a->fixups = n;
+                a->fixups_cap = cap;
+        }
+        struct wsbx_asm_label *lb = &a->labels[l];
+        a->fixups[a->nfixups] = (struct wsbx_asm_fixup){ pos, ref, lb->head };
+        lb->head = a->nfixups++;
+        a->pending++;
+}
+
 /* Writes the 32-bit value target(l) - ref at p, now or when l is bound. */
 static uint8_t *put_ref32(wsbx_asm *a, uint8_t *p, wsbx_label l, uint32_t ref)
 {
         uint32_t v = 0;
-        if (l < a->nlabels) {
-                struct wsbx_asm_label *lb = &a->labels[l];
-                if (lb->offset != NONE) {
-                        v = lb->offset - ref;
-                } else if (a->nfixups < a->fixups_cap || a->fixups_cap < (1u << 28)) {
-                        if (a->nfixups == a->fixups_cap) {
-                                uint32_t cap = a->fixups_cap ? a->fixups_cap * 2 : 64;
-                                void *n = realloc(a->fixups, cap * sizeof *a->fixups);
-                                if (!n) {
-                                        fail(a, WSBX_ERR_NOMEM);
-                                        goto out;
-                                }
-                                a->fixups = n;
-                                a->fixups_cap = cap;
-                        }
-                        a->fixups[a->nfixups] = (struct wsbx_asm_fixup){
-                                (uint32_t)(p - a->code), ref, lb->head };
-                        lb->head = a->nfixups++;
-                        a->pending++;
-                } else {
-                        fail(a, WSBX_ERR_LIMIT);
-                }
-        } else {
+        if (l >= a->nlabels)
                 fail(a, WSBX_ERR_INVALID);
-        }
-out:
-        memcpy(p, &v, 4);
-        return p + 4;
+        else if (a->labels[l].offset != NONE)
+                v = a->labels[l].offset - ref;
+        else
+                add_fixup(a, l, (uint32_t)(p - a->code), ref);
+        return put32(p, v);
 }
 
 /* The field at p is relative to the end of itself plus `after` bytes. */
@@ -270,12 +274,6 @@ static inline bool is_imm8(int32_t v)
 static inline bool byte_needs_rex(unsigned r)
 {
         return (r & ~3u) == 4;
-}
-
-static inline uint8_t *put32(uint8_t *p, uint32_t v)
-{
-        memcpy(p, &v, 4);
-        return p + 4;
 }
 
 /* Writes a little-endian immediate of len 1, 2 or 4 bytes. */
@@ -364,6 +362,8 @@ static uint8_t *put_mem(wsbx_asm *a, uint8_t *p, unsigned reg, wsbx_x64_mem m, u
                 p[1] = (uint8_t)(m.shift << 6 | (m.index & 7) << 3 | 5);
                 return put32(p + 2, (uint32_t)m.disp);
         }
+        if (m.index == X64_RSP)
+                fail(a, WSBX_ERR_INVALID); /* its SIB code means "no index" */
         unsigned base = m.base & 7;
         bool sib = m.index != X64_NOREG || base == 4;
         unsigned mod = (m.disp == 0 && base != 5) ? 0 : is_imm8(m.disp) ? 1 : 2;
@@ -556,8 +556,9 @@ void x64_load(wsbx_asm *a, wsbx_x64_ext kind, wsbx_gpr dst, wsbx_x64_mem src)
 
 void x64_extend(wsbx_asm *a, wsbx_x64_ext kind, wsbx_gpr dst, wsbx_gpr src)
 {
+        bool force = ext_tab[kind].byte_src && byte_needs_rex(src);
         uint8_t *p = begin(a);
-        end(a, enc_rr(p, ext_tab[kind].enc, dst, src, ext_tab[kind].byte_src && byte_needs_rex(src)));
+        end(a, enc_rr(p, ext_tab[kind].enc, dst, src, force));
 }
 
 void x64_lea(wsbx_asm *a, wsbx_x64_size sz, wsbx_gpr dst, wsbx_x64_mem m)
@@ -756,6 +757,15 @@ void x64_call(wsbx_asm *a, wsbx_label l)
         uint8_t *p = begin(a);
         *p++ = 0xe8;
         end(a, put_rel32(a, p, l, 0));
+}
+
+uint32_t x64_call_rel32(wsbx_asm *a, int32_t rel)
+{
+        uint8_t *p = begin(a);
+        *p++ = 0xe8;
+        uint32_t field = (uint32_t)(p - a->code);
+        end(a, put32(p, (uint32_t)rel));
+        return field;
 }
 
 /* Indirect call and jmp default to 64-bit operands: no REX.W. */

@@ -286,6 +286,10 @@ void x64_jmp_r(wsbx_asm *a, wsbx_gpr r);
 void x64_jmp_m(wsbx_asm *a, wsbx_x64_mem m);
 /* call rel32 to a label. */
 void x64_call(wsbx_asm *a, wsbx_label l);
+/* call rel32 with a displacement the caller patches later (a call into
+ * code assembled elsewhere). Returns the code offset of the rel32 field;
+ * the displacement counts from that offset + 4. */
+uint32_t x64_call_rel32(wsbx_asm *a, int32_t rel);
 void x64_call_r(wsbx_asm *a, wsbx_gpr r);
 void x64_call_m(wsbx_asm *a, wsbx_x64_mem m);
 void x64_ret(wsbx_asm *a);

@@ -1,0 +1,2 @@
+/* artifact.c - placeholder */
+#include "loader.h"

@@ -1,0 +1,2 @@
+/* stack.c - placeholder */
+#include "loader.h"

@@ -1,0 +1,2 @@
+/* trap.c - placeholder */
+#include "loader.h"
