@@ -110,6 +110,19 @@ typedef struct wsbx_memory_def {
 #define WSBX_MEMORY_SIZE 8
 _Static_assert(offsetof(wsbx_memory_def, size) == WSBX_MEMORY_SIZE, "");
 
+/* The static memory plan: a 32-bit memory reserves WSBX_MEMORY_RESERVE bytes
+ * of address space followed by WSBX_MEMORY_GUARD bytes that are never
+ * accessible (and WSBX_MEMORY_PRE_GUARD before the base). Compiled code
+ * computes base + zext(index) + offset; when offset + access size <=
+ * WSBX_MEMORY_GUARD any out-of-bounds access lands in the reservation's
+ * inaccessible tail or in the guard and faults, so no explicit check is
+ * emitted. Larger offsets, and memories under the dynamic plan, get an
+ * explicit check against wsbx_memory_def.size. */
+#define WSBX_MEMORY_RESERVE (1ull << 32)
+#define WSBX_MEMORY_GUARD (2ull << 30)
+#define WSBX_MEMORY_PRE_GUARD (64ull << 10)
+#define WSBX_WASM_PAGE 65536u
+
 /* A table as compiled code sees it: `elems` may move when the table grows,
  * so code reloads it on every access. Elements are funcref or externref
  * values (pointers). */
@@ -243,6 +256,10 @@ static inline wsbx_vmctx_layout wsbx_vmctx_layout_of(uint32_t nmemories, uint32_
 #define WSBX_REG_VMCTX 14     /* r14 */
 #define WSBX_REG_MEMBASE 15   /* r15 */
 #define WSBX_REG_CALLER 13    /* r13, calls through funcrefs only */
+/* Calls through a funcref also pass the funcref's address in r12, so that
+ * a host function's wasm_code (a wasm -> array trampoline of its type) can
+ * reach its array_code. */
+#define WSBX_REG_FUNCREF 12   /* r12, calls through funcrefs only */
 #define WSBX_NUM_INT_ARG_REGS 6
 #define WSBX_NUM_FLOAT_ARG_REGS 8
 
@@ -360,5 +377,261 @@ typedef struct wsbx_art_addr {
         uint32_t code_offset;
         uint32_t wasm_offset;
 } wsbx_art_addr;
+
+/* --- Metadata records (.wsbx.meta, .wsbx.names) -------------------------
+ *
+ * .wsbx.meta starts with a wsbx_art_meta header followed by tables of
+ * fixed-size little-endian records, each table 8-byte aligned, in the order
+ * of wsbx_art_table_id, none overlapping the next, and a blob (strings,
+ * value-type lists, table images) last. Every reference from a record is
+ * an index into another table or an (offset, length) pair inside the blob,
+ * so a reader verifies each with one comparison. docs/artifact-format.md
+ * describes every field and what the loader checks. A change to a record
+ * changes WSBX_ART_META_VERSION. */
+#define WSBX_ART_META_MAGIC 0x4d425357u /* "WSBM" read as little-endian */
+#define WSBX_ART_META_VERSION 1
+#define WSBX_ART_NONE 0xffffffffu       /* "no such offset / function" */
+#define WSBX_ART_PAGE 4096u             /* host page: image and .text alignment */
+#define WSBX_ART_WASM_PAGE 65536u
+#define WSBX_ART_MAX_GUARD (4ull << 30) /* largest guard a memory plan may ask for */
+#define WSBX_CPU_ALL 0x1ffu             /* every WSBX_CPU_* bit defined above */
+#define WSBX_ART_SET_ALL 0x3u           /* every WSBX_ART_SET_* bit defined above */
+
+/* Value types use their binary encoding. */
+enum {
+        WSBX_ART_I32 = 0x7f,
+        WSBX_ART_I64 = 0x7e,
+        WSBX_ART_F32 = 0x7d,
+        WSBX_ART_F64 = 0x7c,
+        WSBX_ART_V128 = 0x7b,
+        WSBX_ART_FUNCREF = 0x70,
+        WSBX_ART_EXTERNREF = 0x6f,
+};
+
+/* Extern kinds as in the binary format. */
+enum {
+        WSBX_ART_EXTERN_FUNC = 0,
+        WSBX_ART_EXTERN_TABLE = 1,
+        WSBX_ART_EXTERN_MEMORY = 2,
+        WSBX_ART_EXTERN_GLOBAL = 3,
+};
+
+/* Tables of .wsbx.meta, in file order. */
+typedef enum wsbx_art_table_id {
+        WSBX_ART_T_TYPES,    /* wsbx_art_type */
+        WSBX_ART_T_IMPORTS,  /* wsbx_art_import */
+        WSBX_ART_T_EXPORTS,  /* wsbx_art_export */
+        WSBX_ART_T_FUNCS,    /* wsbx_art_func, whole index space */
+        WSBX_ART_T_TABLES,   /* wsbx_art_table, whole index space */
+        WSBX_ART_T_MEMORIES, /* wsbx_art_memory, whole index space */
+        WSBX_ART_T_GLOBALS,  /* wsbx_art_global, whole index space */
+        WSBX_ART_T_ELEMS,    /* wsbx_art_elem */
+        WSBX_ART_T_ITEMS,    /* wsbx_art_const: element items of all segments */
+        WSBX_ART_T_DATAS,    /* wsbx_art_data */
+        WSBX_ART_T_BLOB,     /* bytes */
+        WSBX_ART_T_COUNT
+} wsbx_art_table_id;
+
+/* A table: `offset` from the start of .wsbx.meta, `count` records (bytes
+ * for the blob). */
+typedef struct wsbx_art_range {
+        uint32_t offset;
+        uint32_t count;
+} wsbx_art_range;
+
+typedef struct wsbx_art_meta {
+        uint32_t magic;              /* WSBX_ART_META_MAGIC */
+        uint32_t version;            /* WSBX_ART_META_VERSION */
+        uint32_t size;               /* bytes of .wsbx.meta, header included */
+        uint32_t start_func;         /* function index, or WSBX_ART_NONE */
+        uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
+        wsbx_art_range tables[WSBX_ART_T_COUNT];
+        uint32_t reserved[2];        /* zero */
+} wsbx_art_meta;
+_Static_assert(sizeof(wsbx_art_meta) == 128, "");
+
+/* A string or byte run inside the blob. */
+typedef struct wsbx_art_str {
+        uint32_t off, len;
+} wsbx_art_str;
+
+/* Function type. Its value types are nparams + nresults bytes at vt_off in
+ * the blob, params first. w2a is the wasm->array trampoline for host
+ * functions of this type (WSBX_ART_NONE/0 when not compiled). */
+typedef struct wsbx_art_type {
+        uint32_t nparams, nresults;
+        uint32_t vt_off;
+        uint32_t w2a_offset, w2a_size;
+        uint32_t reserved;
+} wsbx_art_type;
+_Static_assert(sizeof(wsbx_art_type) == 24, "");
+
+/* Import: the i-th import of a kind is index i of that kind's space. */
+typedef struct wsbx_art_import {
+        wsbx_art_str module, name;
+        uint8_t kind;                /* WSBX_ART_EXTERN_* */
+        uint8_t pad[3];
+        uint32_t index;
+} wsbx_art_import;
+_Static_assert(sizeof(wsbx_art_import) == 24, "");
+
+typedef struct wsbx_art_export {
+        wsbx_art_str name;
+        uint8_t kind;
+        uint8_t pad[3];
+        uint32_t index;
+} wsbx_art_export;
+_Static_assert(sizeof(wsbx_art_export) == 16, "");
+
+/* Flags of index-space records. */
+enum {
+        WSBX_ART_F_IMPORTED = 1u << 0,
+        WSBX_ART_F_HAS_MAX = 1u << 1,
+        WSBX_ART_F_MUT = 1u << 2,
+        WSBX_ART_F_SHARED = 1u << 3,
+        WSBX_ART_F_IS64 = 1u << 4,
+};
+
+/* Function. Defined functions have code [code_offset, +code_size) in
+ * .text, in ascending order of function index without overlap, and an
+ * entry trampoline (array convention) or WSBX_ART_NONE/0. wasm_offset and
+ * wasm_size locate the body in the original module. Imported functions
+ * carry only their type. */
+typedef struct wsbx_art_func {
+        uint32_t type;
+        uint32_t flags;              /* WSBX_ART_F_IMPORTED */
+        uint32_t code_offset, code_size;
+        uint32_t entry_offset, entry_size;
+        uint32_t wasm_offset, wasm_size;
+} wsbx_art_func;
+_Static_assert(sizeof(wsbx_art_func) == 32, "");
+
+/* How a memory or table gets its initial contents. */
+enum {
+        WSBX_ART_INIT_NONE = 0,      /* no active segments (or imported) */
+        WSBX_ART_INIT_SEGMENTS = 1,  /* apply active segments one by one */
+        WSBX_ART_INIT_IMAGE = 2,     /* precomputed image */
+};
+
+/* Table plan. With INIT_IMAGE, elements [0, image_count) start as the
+ * functions whose indices are the image_count u32 words at image_off in
+ * the blob (WSBX_ART_NONE: null); the segments folded into it are marked
+ * WSBX_ART_SEG_IN_IMAGE. */
+typedef struct wsbx_art_table {
+        uint8_t elem;                /* WSBX_ART_FUNCREF or WSBX_ART_EXTERNREF */
+        uint8_t flags;               /* IMPORTED, HAS_MAX */
+        uint8_t init;                /* WSBX_ART_INIT_* */
+        uint8_t pad;
+        uint32_t image_off, image_count;
+        uint32_t reserved;
+        uint64_t min, max;           /* elements */
+} wsbx_art_table;
+_Static_assert(sizeof(wsbx_art_table) == 32, "");
+
+/* Memory reservation styles. */
+enum {
+        /* 32-bit only: reserve 4 GiB plus guard_size bytes of guard, so
+         * code checks no bounds for offsets below the guard. */
+        WSBX_ART_MEM_STATIC = 0,
+        /* Explicit bounds checks against wsbx_memory_def.size. */
+        WSBX_ART_MEM_DYNAMIC = 1,
+};
+
+/* Memory plan. With INIT_IMAGE, section .wsbx.image.N (N the memory
+ * index) holds image_size bytes that start at guest byte image_offset;
+ * both are multiples of WSBX_ART_PAGE, and so is the section's file
+ * offset, so the image can be mapped MAP_PRIVATE straight from the file. */
+typedef struct wsbx_art_memory {
+        uint8_t flags;               /* IMPORTED, HAS_MAX, SHARED, IS64 */
+        uint8_t style;               /* WSBX_ART_MEM_* */
+        uint8_t init;                /* WSBX_ART_INIT_* */
+        uint8_t pad;
+        uint32_t reserved;
+        uint64_t min, max;           /* 64 KiB pages */
+        uint64_t guard_size;         /* bytes, multiple of WSBX_ART_PAGE */
+        uint64_t image_offset, image_size;
+} wsbx_art_memory;
+_Static_assert(sizeof(wsbx_art_memory) == 48, "");
+
+/* Constant expression ops. */
+enum {
+        WSBX_ART_CONST_I32 = 0,
+        WSBX_ART_CONST_I64,
+        WSBX_ART_CONST_F32,
+        WSBX_ART_CONST_F64,
+        WSBX_ART_CONST_V128,
+        WSBX_ART_CONST_REF_NULL,     /* type: WSBX_ART_FUNCREF / EXTERNREF */
+        WSBX_ART_CONST_REF_FUNC,     /* index: function */
+        WSBX_ART_CONST_GLOBAL_GET,   /* index: imported global */
+        WSBX_ART_CONST_COUNT
+};
+
+/* A constant expression: numbers as little-endian bytes in value[] (i32 and
+ * f32 in the first 4, i64 and f64 in the first 8), unused bytes zero. */
+typedef struct wsbx_art_const {
+        uint8_t op;                  /* WSBX_ART_CONST_* */
+        uint8_t type;                /* REF_NULL only, else 0 */
+        uint8_t pad[2];
+        uint32_t index;              /* REF_FUNC, GLOBAL_GET, else 0 */
+        uint8_t value[16];
+} wsbx_art_const;
+_Static_assert(sizeof(wsbx_art_const) == 24, "");
+
+typedef struct wsbx_art_global {
+        uint8_t type;                /* value type */
+        uint8_t flags;               /* IMPORTED, MUT */
+        uint8_t pad[2];
+        wsbx_art_const init;         /* defined globals only */
+        uint32_t reserved;
+} wsbx_art_global;
+_Static_assert(sizeof(wsbx_art_global) == 32, "");
+
+/* Segment modes and flags. */
+enum {
+        WSBX_ART_SEG_ACTIVE = 0,
+        WSBX_ART_SEG_PASSIVE = 1,
+        WSBX_ART_SEG_DECLARATIVE = 2, /* element segments only */
+};
+enum {
+        /* Active segment already applied by its memory's or table's
+         * image: instantiation skips it and drops it. */
+        WSBX_ART_SEG_IN_IMAGE = 1u << 0,
+};
+
+/* Element segment: items [items_first, +count) of the ITEMS table, each a
+ * REF_FUNC, REF_NULL or GLOBAL_GET constant. */
+typedef struct wsbx_art_elem {
+        uint8_t mode;
+        uint8_t type;                /* WSBX_ART_FUNCREF or EXTERNREF */
+        uint8_t flags;               /* WSBX_ART_SEG_IN_IMAGE */
+        uint8_t pad;
+        uint32_t table;              /* active only */
+        uint32_t items_first, count;
+        wsbx_art_const offset;       /* active only */
+} wsbx_art_elem;
+_Static_assert(sizeof(wsbx_art_elem) == 40, "");
+
+/* Data segment: bytes [data_offset, +size) of .wsbx.data, except for
+ * segments folded into an image, whose bytes live only in the image
+ * (data_offset is then 0). */
+typedef struct wsbx_art_data {
+        uint8_t mode;
+        uint8_t flags;               /* WSBX_ART_SEG_IN_IMAGE */
+        uint8_t pad[2];
+        uint32_t memory;             /* active only */
+        uint32_t data_offset, size;
+        wsbx_art_const offset;       /* active only */
+} wsbx_art_data;
+_Static_assert(sizeof(wsbx_art_data) == 40, "");
+
+/* .wsbx.names: this header, then `count` wsbx_art_str (one per function
+ * in the index space, len 0: unnamed), then the name bytes; every offset
+ * is from the start of the section. */
+typedef struct wsbx_art_names {
+        uint32_t count;
+        uint32_t reserved;
+        wsbx_art_str module;         /* module name, len 0 if none */
+} wsbx_art_names;
+_Static_assert(sizeof(wsbx_art_names) == 16, "");
 
 #endif

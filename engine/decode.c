@@ -23,7 +23,9 @@
  *   item takes at least a byte), so its items are decoded into a single
  *   scratch slot only to find out which error the reference would report.
  * - Work is linear in the input: one pass, duplicate export names found by
- *   sorting, no backtracking beyond one constant expression.
+ *   hashing (with a probe budget, past which a sort takes over, so chosen
+ *   names cannot make it quadratic), no backtracking beyond re-reading one
+ *   constant expression.
  *
  * Surprises:
  * - A function whose type index is unknown still has its body decoded (a

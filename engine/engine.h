@@ -502,4 +502,29 @@ size_t wsbx_value_format(const wsbx_value *v, char *buf, size_t size);
 /* As wsbx_value_format for an expected result (NaN patterns, either). */
 size_t wsbx_result_format(const wsbx_result *r, char *buf, size_t size);
 
+/* ------------------------------------------------------------------------ */
+/* Compiler                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* How to compile. A zeroed struct (or NULL) means: the features of this
+ * CPU, guard pages instead of bounds checks where the memory allows, no
+ * epoch checks, one thread per core. */
+typedef struct wsbx_compile_opts {
+        /* WSBX_CPU_* bits (abi.h) the code may use; 0: this CPU's. The
+         * x86-64-v2 floor is always assumed. Pin it for reproducible code
+         * and for artifacts that must run on other machines. */
+        uint64_t cpu_features;
+        bool epoch;         /* epoch checks at function entries and loop headers */
+        bool bounds_checks; /* explicit bounds checks on every memory access */
+        uint32_t threads;   /* compile threads; 0: one per core */
+} wsbx_compile_opts;
+
+/* Compiles a validated module into an artifact (an ELF64 file, abi.h). On
+ * success *artifact is a malloc'ed buffer of *len bytes the caller frees
+ * with free(). Fails with WSBX_ERR_LIMIT for an instruction the compiler
+ * does not support yet (the message names it), WSBX_ERR_NOMEM when out of
+ * memory. */
+wsbx_errkind wsbx_compile(const wsbx_module *m, const wsbx_compile_opts *opts, uint8_t **artifact,
+                          size_t *len, wsbx_error *err);
+
 #endif

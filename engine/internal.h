@@ -542,4 +542,153 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out);
 /* Resets the per-function state: labels, frames and local names. */
 void wsbx_wat_labels_reset(wsbx_wat *P);
 
+/* ------------------------------------------------------------------------ */
+/* artifact.c - writing compiled artifacts (ELF64, see abi.h)               */
+/* ------------------------------------------------------------------------ */
+
+#include "abi.h"
+
+/* The compiler drives a builder: it creates one per module, hands it the
+ * machine code and the positions of everything in it, and asks for the
+ * finished ELF image. Everything else (types, imports, exports, globals,
+ * segments, names) is taken from the module.
+ *
+ *   wsbx_artbuild *b = wsbx_artbuild_new(m);
+ *   wsbx_artbuild_set_text(b, code, len, &err);
+ *   for each defined function f: wsbx_artbuild_set_func(b, f, ...);
+ *   wsbx_artbuild_add_trap(b, off, WSBX_TRAP_..., &err); ...
+ *   wsbx_artbuild_finish(b, &bytes, &len, &err);   (free(bytes) later)
+ *   wsbx_artbuild_delete(b);
+ *
+ * Setters check their arguments against the module and fail with
+ * WSBX_ERR_INVALID ("artifact: ...") on misuse; finish checks that the
+ * whole picture is consistent (every defined function has code, every
+ * offset lies in .text) before it writes anything. */
+typedef struct wsbx_artbuild wsbx_artbuild;
+
+/* Returns a new builder for `m`, or NULL when out of memory. The module is
+ * borrowed: it must outlive the builder. Defaults: compat records
+ * WSBX_CPU_BASELINE and no settings; 32-bit memories use
+ * WSBX_ART_MEM_STATIC with a WSBX_ART_DEFAULT_GUARD guard, 64-bit ones
+ * WSBX_ART_MEM_DYNAMIC without one; static initialization is on. */
+wsbx_artbuild *wsbx_artbuild_new(const wsbx_module *m);
+/* Frees the builder and its copies. NULL is allowed. */
+void wsbx_artbuild_delete(wsbx_artbuild *b);
+
+#define WSBX_ART_DEFAULT_GUARD (2ull << 30)
+
+/* Copies `len` bytes of machine code (the whole .text). */
+wsbx_errkind wsbx_artbuild_set_text(wsbx_artbuild *b, const uint8_t *code, size_t len,
+                                    wsbx_error *err);
+/* Places defined function `func_index` (an index in the function index
+ * space, not an import) at [code_offset, +code_size) and its entry
+ * trampoline at [entry_offset, +entry_size) (WSBX_ART_NONE, 0: none). */
+wsbx_errkind wsbx_artbuild_set_func(wsbx_artbuild *b, uint32_t func_index, uint32_t code_offset,
+                                    uint32_t code_size, uint32_t entry_offset, uint32_t entry_size,
+                                    wsbx_error *err);
+/* Places the wasm->array trampoline of type `type_index`. */
+wsbx_errkind wsbx_artbuild_set_type_trampoline(wsbx_artbuild *b, uint32_t type_index,
+                                               uint32_t offset, uint32_t size, wsbx_error *err);
+/* Trap sites and address-map entries, in any order: finish sorts them.
+ * Two address entries at one code offset keep the one added last (an
+ * instruction that emitted no code); two trap sites at one offset must
+ * agree on the trap. */
+wsbx_errkind wsbx_artbuild_add_trap(wsbx_artbuild *b, uint32_t code_offset, wsbx_trap trap,
+                                    wsbx_error *err);
+wsbx_errkind wsbx_artbuild_add_addr(wsbx_artbuild *b, uint32_t code_offset, uint32_t wasm_offset,
+                                    wsbx_error *err);
+/* The CPU features (WSBX_CPU_*) the code uses and the settings
+ * (WSBX_ART_SET_*) it was compiled with. */
+void wsbx_artbuild_set_compat(wsbx_artbuild *b, uint64_t cpu_features, uint32_t settings);
+/* Memory `mem`'s reservation style (WSBX_ART_MEM_*) and guard size (a
+ * multiple of WSBX_ART_PAGE); STATIC is for 32-bit memories only. */
+wsbx_errkind wsbx_artbuild_set_memory_plan(wsbx_artbuild *b, uint32_t mem, uint8_t style,
+                                           uint64_t guard_size, wsbx_error *err);
+/* Turns static memory and table initialization on or off (default on). */
+void wsbx_artbuild_set_static_init(wsbx_artbuild *b, bool enable);
+
+/* Writes the artifact. On success *out is a malloc'ed buffer of *out_len
+ * bytes the caller frees with free(); on failure *out is NULL. The builder
+ * is left as it was and may be finished again or deleted. */
+wsbx_errkind wsbx_artbuild_finish(wsbx_artbuild *b, uint8_t **out, size_t *out_len,
+                                  wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* compile.c - the target-independent compiler driver                       */
+/* ------------------------------------------------------------------------ */
+
+/* A call whose rel32 field (at code offset `offset`) must reach the body of
+ * function `func` (an index in the function index space, never an import);
+ * patched once every function has its place. */
+typedef struct wsbx_reloc {
+        uint32_t offset;
+        uint32_t func;
+} wsbx_reloc;
+
+/* Where a target writes code and records. Offsets in the records are
+ * relative to the start of `code`. Records are wsbx_art_trap, wsbx_art_addr
+ * and wsbx_reloc values appended back to back. */
+typedef struct wsbx_csink {
+        wsbx_buf code, traps, addrs, relocs;
+} wsbx_csink;
+
+/* A code generator behind a small interface. A context is per thread:
+ * compile_function and the trampolines may run on several contexts of the
+ * same module at once. Each appends its code at the end of the sink
+ * (which the driver has aligned) and returns WSBX_OK or an error. */
+typedef struct wsbx_target {
+        const char *name;
+        /* WSBX_CPU_* features of the CPU this runs on. */
+        uint64_t (*host_features)(void);
+        /* NULL when out of memory. `features` is the allowed WSBX_CPU_* set. */
+        void *(*ctx_new)(const wsbx_module *m, const wsbx_compile_opts *opts, uint64_t features);
+        void (*ctx_delete)(void *ctx);
+        /* `func` is a defined function's index in the function index space. */
+        wsbx_errkind (*compile_function)(void *ctx, uint32_t func, wsbx_csink *out, wsbx_error *err);
+        /* The array -> wasm entry of defined function `func` (wsbx_array_fn). */
+        wsbx_errkind (*entry_trampoline)(void *ctx, uint32_t func, wsbx_csink *out, wsbx_error *err);
+        /* The wasm -> array trampoline of function type `type`. */
+        wsbx_errkind (*host_trampoline)(void *ctx, uint32_t type, wsbx_csink *out, wsbx_error *err);
+        /* WSBX_CPU_* features the context's code actually uses so far. */
+        uint64_t (*used_features)(void *ctx);
+} wsbx_target;
+
+/* A compiled module, before it becomes an artifact: the input of the
+ * artifact writer. Code offsets are into `code`. Owned by the struct, freed
+ * with wsbx_compiled_delete. */
+typedef struct wsbx_compiled {
+        uint8_t *code;
+        uint32_t code_len;
+        uint32_t nfuncs;          /* defined functions */
+        uint32_t *func_offset;    /* [nfuncs] start of each defined function */
+        uint32_t *func_size;      /* [nfuncs] */
+        uint32_t *entry_offset;   /* [nfuncs] entry trampoline, or UINT32_MAX */
+        uint32_t *entry_size;     /* [nfuncs] 0 when there is none */
+        uint32_t ntypes;
+        uint32_t *host_offset;    /* [ntypes] wasm -> array trampoline per type */
+        uint32_t *host_size;      /* [ntypes] */
+        wsbx_art_trap *traps;     /* sorted by code offset */
+        uint32_t ntraps;
+        wsbx_art_addr *addrs;     /* sorted by code offset */
+        uint32_t naddrs;
+        uint64_t cpu_features;    /* WSBX_CPU_* the code uses */
+        uint32_t settings;        /* WSBX_ART_SET_* */
+        wsbx_vmctx_layout layout; /* the vmctx layout the code assumes */
+} wsbx_compiled;
+
+/* Compiles every function of a validated module, and the trampolines.
+ * opts may be NULL (defaults: this CPU's features, no epoch checks, guard
+ * pages, one thread per core). On success *out is a new wsbx_compiled. */
+wsbx_errkind wsbx_compile_module(const wsbx_module *m, const wsbx_compile_opts *opts,
+                                 wsbx_compiled **out, wsbx_error *err);
+void wsbx_compiled_delete(wsbx_compiled *c);
+
+/* The vmctx layout of a module (abi.h). */
+wsbx_vmctx_layout wsbx_module_vmctx_layout(const wsbx_module *m);
+
+/* The escaping functions of a module: exported, named by an element
+ * segment or a global initializer, or the start function. One flag per
+ * function in the index space, written to `out`. */
+void wsbx_module_escapes(const wsbx_module *m, uint8_t *out);
+
 #endif

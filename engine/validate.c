@@ -8,7 +8,9 @@
  * every instruction's immediates are decoded by shape (wsbx_ops[].imm), the
  * instructions with a signature in sigs.def are typed generically from it,
  * and only the `x` ones (control, variables, references, tables, select,
- * calls) have hand-written rules. There is no second opcode list here.
+ * calls) have hand-written rules, one case each in the main loop. There is
+ * no second opcode list here: the per-opcode tables below are expanded
+ * from opcodes.def.
  *
  * Invariants: every instruction's immediates are fully decoded before any
  * of its typing rules runs, and no control frame is pushed or popped before
@@ -27,19 +29,25 @@
  *   the body and wins over every invalid one.
  * - The reference decoder does not stop at a body's declared end: it reads
  *   on into whatever follows. Where a body runs out of bytes we report what
- *   it would (see truncated()).
+ *   it would (see set_truncated()).
  * - Resources come from the caller's reusable scratch; the operand stack is
  *   bounded by MAX_STACK so no input can make it grow without limit, and
  *   locals are expanded into a type array only when that is cheap compared
  *   with the body's size (else looked up by binary search over the local
  *   groups), so validation time stays linear in the input.
+ * - Speed: the main loop dispatches once per instruction, on a class
+ *   computed at compile time from the opcode table (op_class): one case
+ *   per signature of sigs.def (so every pop and push there has a constant
+ *   type), one per immediate shape, one per hand-typed instruction. The
+ *   hot helpers are forced inline.
  */
 #include "internal.h"
 
 #include <stdlib.h>
 
-/* For the few helpers of the hot loop that the compiler would otherwise
- * keep out of line in a function this large. */
+/* For the helpers of the hot loop, which the compiler would otherwise keep
+ * out of line in a function this large: a call costs more than most of
+ * them. */
 #define HOT static inline __attribute__((always_inline))
 
 /* The bottom type: a value left by unreachable code, matching anything. */
@@ -120,7 +128,6 @@ struct vstate {
         const wsbx_func *f;
 
         size_t datacount_missing_at; /* SIZE_MAX unless memory.init/data.drop seen without one */
-        bool done;                   /* the function's block closed */
 };
 
 /* A value type's own encoding, so a one-result block can point at its type
@@ -202,12 +209,6 @@ static bool grow_array(void **p, uint32_t *cap, uint64_t need, size_t size)
 #define nomem(v) (wsbx_error_set((v)->err, WSBX_ERR_NOMEM, (v)->at, "out of memory"), false)
 #define mismatch(v, want, got, empty) (set_mismatch((v), (want), (got), (empty)), false)
 
-/* The body ran out of bytes. The reference decoder would have read on past
- * the body: at the end of the module that is "unexpected end of section or
- * function"; between two instructions of the function's own block, a
- * following 0x0b (the next section's id, for the last body) ends the
- * function and leaves the section too long; anything else there is not the
- * END that must close the body. */
 static void set_invalid(struct vstate *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_invalid(struct vstate *v, const char *fmt, ...)
 {
@@ -227,6 +228,12 @@ static void set_malformed(struct vstate *v, size_t off, const char *fmt, ...)
         va_end(ap);
 }
 
+/* The body ran out of bytes. The reference decoder would have read on past
+ * the body: at the end of the module that is "unexpected end of section or
+ * function"; between two instructions of the function's own block, a
+ * following 0x0b (the next section's id, for the last body) ends the
+ * function and leaves the section too long; anything else there is not the
+ * END that must close the body. */
 static void set_truncated(struct vstate *v, bool at_boundary)
 {
         size_t end = v->body_end;
@@ -241,7 +248,7 @@ static void set_truncated(struct vstate *v, bool at_boundary)
 /* A read from the body failed: running out is reported as truncated(). */
 static void set_read_failed(struct vstate *v)
 {
-        if (strcmp(v->err->msg, "unexpected end") == 0)
+        if (strncmp(v->err->msg, "unexpected end", 14) == 0)
                 set_truncated(v, false);
 }
 
@@ -375,13 +382,14 @@ static bool need_datacount(struct vstate *v)
         return true;
 }
 
-/* Decodes the immediates of `op`: everything that can make the body
- * malformed, nothing that makes it invalid. */
-HOT bool decode_imm(struct vstate *v, unsigned op, struct imm *im)
+/* Decodes immediates of shape `shape`: everything that can make the body
+ * malformed, nothing that makes it invalid. Inlined where the shape is a
+ * constant, so only its own case remains. */
+HOT bool decode_shape(struct vstate *v, wsbx_imm shape, struct imm *im)
 {
         wsbx_reader *r = &v->r;
         uint8_t b;
-        switch ((wsbx_imm)wsbx_ops[op].imm) {
+        switch (shape) {
         case WSBX_IMM_NONE:
                 return true;
         case WSBX_IMM_BLOCKTYPE:
@@ -422,7 +430,7 @@ HOT bool decode_imm(struct vstate *v, unsigned op, struct imm *im)
                         return malformed(v, wsbx_reader_offset(r) - 1, "malformed memop flags");
                 if (!rd_u32(v, &offset))
                         return false;
-                if (wsbx_ops[op].imm == WSBX_IMM_MEMARG_LANE)
+                if (shape == WSBX_IMM_MEMARG_LANE)
                         return rd_byte(v, &im->lane);
                 return true;
         }
@@ -469,6 +477,11 @@ HOT bool decode_imm(struct vstate *v, unsigned op, struct imm *im)
         }
         /* The switch names every shape of the table. */
         return malformed(v, v->at, "illegal opcode");
+}
+
+static bool decode_imm(struct vstate *v, unsigned op, struct imm *im)
+{
+        return decode_shape(v, (wsbx_imm)wsbx_ops[op].imm, im);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -908,203 +921,38 @@ static bool check_br_table(struct vstate *v, const struct imm *im)
         return true;
 }
 
-static bool check_select(struct vstate *v)
-{
-        uint8_t t1, t2;
-        if (!pop_expect(v, WSBX_I32) || !pop_any(v, &t1) || !pop_any(v, &t2))
-                return false;
-        if ((t1 != T_UNKNOWN && !is_numvec(t1)) || (t2 != T_UNKNOWN && !is_numvec(t2)))
-                return invalid(v, "type mismatch: select without a type needs numeric or vector "
-                               "operands, got %s and %s", tname(t2), tname(t1));
-        if (t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2)
-                return invalid(v, "type mismatch: select operands %s and %s differ", tname(t2),
-                               tname(t1));
-        return push(v, t1 != T_UNKNOWN ? t1 : t2);
-}
-
 HOT bool check_call(struct vstate *v, const wsbx_functype *t)
 {
         return pop_n(v, t->params, t->nparams) && push_n(v, t->results, t->nresults);
 }
 
-/* The typing rule of one `x` instruction. Sets v->done when the
- * function's block closed. */
-HOT bool check_special(struct vstate *v, unsigned op, const struct imm *im)
-{
-        const wsbx_module *m = v->m;
-        const uint8_t *ps, *rs;
-        uint32_t np, nr;
-        uint8_t t;
+/* Dispatch: the main loop switches once per instruction on its class,
+ * computed here from the opcode table. Instructions typed by a signature
+ * and without immediates go straight to their signature's case; those
+ * with immediates to their immediate shape's case, which then types them
+ * by signature; the `x` ones each have their own case. */
+enum {
+        CLASS_SIG = 0,                                   /* + wsbx_sig */
+        CLASS_IMM = CLASS_SIG + WSBX_SIG_COUNT,          /* + wsbx_imm */
+        CLASS_X = CLASS_IMM + WSBX_IMM_REFTYPE + 1,      /* + wsbx_opcode */
+};
 
-        switch (op) {
-        case WSBX_OP_unreachable:
-                set_unreachable(v);
-                return true;
-        case WSBX_OP_block:
-        case WSBX_OP_loop:
-        case WSBX_OP_if:
-                if (!block_sig(v, im, &ps, &np, &rs, &nr))
-                        return false;
-                if (op == WSBX_OP_if && !pop_expect(v, WSBX_I32))
-                        return false;
-                if (!pop_n(v, ps, np))
-                        return false;
-                if (!push_frame(v, op == WSBX_OP_block ? FRAME_BLOCK :
-                                op == WSBX_OP_loop ? FRAME_LOOP : FRAME_IF, ps, np, rs, nr))
-                        return false;
-                return push_n(v, ps, np);
-        case WSBX_OP_else:
-                /* Malformed, so checked before any typing rule. */
-                if (v->top->kind != FRAME_IF)
-                        return malformed(v, v->at, "END opcode expected");
-                if (!check_frame_end(v))
-                        return false;
-                v->top->kind = FRAME_ELSE;
-                v->top->unreachable = false;
-                return push_n(v, v->top->params, v->top->nparams);
-        case WSBX_OP_end: {
-                if (!check_frame_end(v))
-                        return false;
-                struct frame *f = v->top;
-                /* An if without else passes its parameters through the
-                 * missing branch, so they must be its results. */
-                if (f->kind == FRAME_IF &&
-                    (f->nparams != f->nresults ||
-                     (f->nparams && memcmp(f->params, f->results, f->nparams) != 0)))
-                        return invalid(v, "type mismatch: if without else must have results equal "
-                                       "to its parameters");
-                v->nctrl--;
-                if (v->nctrl == 0) {
-                        v->done = true;
-                        return true;
-                }
-                v->top = &v->ctrl[v->nctrl - 1];
-                return push_n(v, f->results, f->nresults);
-        }
-        case WSBX_OP_br:
-                if (!label_types(v, im->a, &rs, &nr) || !pop_n(v, rs, nr))
-                        return false;
-                set_unreachable(v);
-                return true;
-        case WSBX_OP_br_if:
-                if (!label_types(v, im->a, &rs, &nr) || !pop_expect(v, WSBX_I32) ||
-                    !pop_n(v, rs, nr))
-                        return false;
-                return push_n(v, rs, nr);
-        case WSBX_OP_br_table:
-                return check_br_table(v, im);
-        case WSBX_OP_return:
-                if (!pop_n(v, v->ctrl[0].results, v->ctrl[0].nresults))
-                        return false;
-                set_unreachable(v);
-                return true;
-        case WSBX_OP_call:
-                if (!check_func(v, im->a))
-                        return false;
-                return check_call(v, &m->types[m->func_types[im->a]]);
-        case WSBX_OP_call_indirect:
-                if (!check_table(v, im->b))
-                        return false;
-                if (im->a >= m->ntypes)
-                        return invalid(v, "unknown type %u", im->a);
-                if (m->tables[im->b].elem != WSBX_FUNCREF)
-                        return invalid(v, "type mismatch: call_indirect needs a table of funcref, "
-                                       "table %u holds %s", im->b, tname(m->tables[im->b].elem));
-                if (!pop_expect(v, WSBX_I32))
-                        return false;
-                return check_call(v, &m->types[im->a]);
-        case WSBX_OP_drop:
-                return pop_any(v, &t);
-        case WSBX_OP_select:
-                return check_select(v);
-        case WSBX_OP_select_t:
-                if (im->count != 1)
-                        return invalid(v, "invalid result arity %u for select", im->count);
-                t = (uint8_t)im->a;
-                if (!pop_expect(v, WSBX_I32) || !pop_expect(v, t) || !pop_expect(v, t))
-                        return false;
-                return push(v, t);
-        case WSBX_OP_local_get:
-                if (!local_type(v, im->a, &t))
-                        return false;
-                return push(v, t);
-        case WSBX_OP_local_set:
-                if (!local_type(v, im->a, &t))
-                        return false;
-                return pop_expect(v, t);
-        case WSBX_OP_local_tee:
-                if (!local_type(v, im->a, &t) || !pop_expect(v, t))
-                        return false;
-                return push(v, t);
-        case WSBX_OP_global_get:
-                if (im->a >= m->nglobals)
-                        return invalid(v, "unknown global %u", im->a);
-                return push(v, m->global_types[im->a].type);
-        case WSBX_OP_global_set:
-                if (im->a >= m->nglobals)
-                        return invalid(v, "unknown global %u", im->a);
-                if (!m->global_types[im->a].mut)
-                        return invalid(v, "global is immutable: %u", im->a);
-                return pop_expect(v, m->global_types[im->a].type);
-        case WSBX_OP_table_get:
-                if (!check_table(v, im->a) || !pop_expect(v, WSBX_I32))
-                        return false;
-                return push(v, m->tables[im->a].elem);
-        case WSBX_OP_table_set:
-                if (!check_table(v, im->a) || !pop_expect(v, m->tables[im->a].elem) ||
-                    !pop_expect(v, WSBX_I32))
-                        return false;
-                return true;
-        case WSBX_OP_table_size:
-                if (!check_table(v, im->a))
-                        return false;
-                return push(v, WSBX_I32);
-        case WSBX_OP_table_grow:
-                if (!check_table(v, im->a) || !pop_expect(v, WSBX_I32) ||
-                    !pop_expect(v, m->tables[im->a].elem))
-                        return false;
-                return push(v, WSBX_I32);
-        case WSBX_OP_table_fill:
-                if (!check_table(v, im->a) || !pop_expect(v, WSBX_I32) ||
-                    !pop_expect(v, m->tables[im->a].elem) || !pop_expect(v, WSBX_I32))
-                        return false;
-                return true;
-        case WSBX_OP_table_copy:
-                /* a is the destination, b the source. */
-                if (!check_table(v, im->a) || !check_table(v, im->b))
-                        return false;
-                if (m->tables[im->a].elem != m->tables[im->b].elem)
-                        return invalid(v, "type mismatch: table.copy from a table of %s to one of %s",
-                                       tname(m->tables[im->b].elem), tname(m->tables[im->a].elem));
-                return pop_n(v, (const uint8_t[]){WSBX_I32, WSBX_I32, WSBX_I32}, 3);
-        case WSBX_OP_table_init:
-                /* a is the element segment, b the table. */
-                if (!check_table(v, im->b) || !check_elem(v, im->a))
-                        return false;
-                if (m->tables[im->b].elem != m->elems[im->a].type)
-                        return invalid(v, "type mismatch: table.init of a table of %s from a "
-                                       "segment of %s", tname(m->tables[im->b].elem),
-                                       tname(m->elems[im->a].type));
-                return pop_n(v, (const uint8_t[]){WSBX_I32, WSBX_I32, WSBX_I32}, 3);
-        case WSBX_OP_ref_null:
-                return push(v, (uint8_t)im->a);
-        case WSBX_OP_ref_is_null:
-                if (!pop_any(v, &t))
-                        return false;
-                if (t != T_UNKNOWN && !is_ref(t))
-                        return invalid(v, "type mismatch: ref.is_null needs a reference, got %s",
-                                       tname(t));
-                return push(v, WSBX_I32);
-        case WSBX_OP_ref_func:
-                if (im->a >= m->nfuncs)
-                        return invalid(v, "unknown function %u", im->a);
-                if (!v->ref_declared || !v->ref_declared[im->a])
-                        return invalid(v, "undeclared function reference %u", im->a);
-                return push(v, WSBX_FUNCREF);
-        }
-        /* Every `x` instruction of the table is handled above. */
-        return malformed(v, v->at, "illegal opcode");
-}
+static const uint16_t op_class[WSBX_OP_COUNT] = {
+#define OP(id, name, prefix, code, imm, sig, arg)                                               \
+        [WSBX_OP_##id] = WSBX_SIG_##sig == WSBX_SIG_x ? CLASS_X + WSBX_OP_##id :                 \
+                         WSBX_IMM_##imm == WSBX_IMM_NONE ? CLASS_SIG + WSBX_SIG_##sig :           \
+                         CLASS_IMM + WSBX_IMM_##imm,
+#include "opcodes.def"
+#undef OP
+};
+
+/* Each instruction's immediate shape, in this file so that the compiler
+ * folds op_imm[WSBX_OP_br] to a constant in the cases below. */
+static const uint8_t op_imm[WSBX_OP_COUNT] = {
+#define OP(id, name, prefix, code, imm, sig, arg) [WSBX_OP_##id] = WSBX_IMM_##imm,
+#include "opcodes.def"
+#undef OP
+};
 
 static wsbx_errkind finish(struct vstate *v, wsbx_error *err)
 {
@@ -1160,6 +1008,9 @@ wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
 
         struct imm im = {0};
         unsigned op;
+        const uint8_t *ps, *rs;
+        uint32_t np, nr;
+        uint8_t t, t1, t2;
         for (;;) {
                 if (__builtin_expect(v->r.p >= v->r.end, 0)) {
                         set_truncated(v, true);
@@ -1169,74 +1020,267 @@ wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
                 if (!read_op(v, &op))
                         return finish(v, err);
 
-                /* Fast paths for the most frequent instructions; each does
-                 * exactly what the general path below would. */
-                uint8_t t;
-                uint32_t x;
-                switch (op) {
-                case WSBX_OP_local_get:
-                        if (!rd_u32(v, &x))
-                                return finish(v, err);
-                        if (!local_type(v, x, &t) || !push(v, t))
-                                goto failed;
-                        continue;
-                case WSBX_OP_local_set:
-                        if (!rd_u32(v, &x))
-                                return finish(v, err);
-                        if (!local_type(v, x, &t) || !pop_expect(v, t))
-                                goto failed;
-                        continue;
-                case WSBX_OP_local_tee:
-                        if (!rd_u32(v, &x))
-                                return finish(v, err);
-                        if (!local_type(v, x, &t) || !pop_expect(v, t) || !push(v, t))
-                                goto failed;
-                        continue;
-                case WSBX_OP_i32_const:
+/* Decodes the immediates of the `x` instruction `id` (a constant shape). */
+#define DECODE(id)                                                                      \
+        do {                                                                            \
+                if (!decode_shape(v, (wsbx_imm)op_imm[WSBX_OP_##id], &im))              \
+                        return finish(v, err);                                          \
+        } while (0)
+#define CHECK(e)                                                                        \
+        do {                                                                            \
+                if (!(e))                                                               \
+                        goto failed;                                                    \
+        } while (0)
+#define X(id) case CLASS_X + WSBX_OP_##id
+/* The generic rule: each case pops and pushes constant types. */
+#define SIG(id, np_, p0, p1, p2, nr_, r0)                                               \
+        case CLASS_SIG + WSBX_SIG_##id:                                                 \
+                CHECK((np_ < 3 || pop_expect(v, p2)) && (np_ < 2 || pop_expect(v, p1)) &&\
+                      (np_ < 1 || pop_expect(v, p0)) && (!nr_ || push(v, r0)));          \
+                continue;
+
+                switch (op_class[op]) {
+#include "sigs.def"
+
+                case CLASS_IMM + WSBX_IMM_I32:
                         if (!rd_sleb_skip(v, 32))
                                 return finish(v, err);
-                        if (!push(v, WSBX_I32))
-                                goto failed;
+                        CHECK(push(v, WSBX_I32));
                         continue;
-                case WSBX_OP_i64_const:
+                case CLASS_IMM + WSBX_IMM_I64:
                         if (!rd_sleb_skip(v, 64))
                                 return finish(v, err);
-                        if (!push(v, WSBX_I64))
-                                goto failed;
+                        CHECK(push(v, WSBX_I64));
                         continue;
-                }
+                case CLASS_IMM + WSBX_IMM_MEMARG:
+                        if (!decode_shape(v, WSBX_IMM_MEMARG, &im))
+                                return finish(v, err);
+                        CHECK(check_align(v, &im, wsbx_ops[op].arg));
+                        break;
+                default:
+                        /* A hand-typed instruction without a case would
+                         * otherwise pass unchecked. */
+                        if (NEVER(op_class[op] >= CLASS_X)) {
+                                set_malformed(v, v->at, "illegal opcode");
+                                return finish(v, err);
+                        }
+                        /* Other immediates of signature-typed instructions. */
+                        if (!decode_imm(v, op, &im))
+                                return finish(v, err);
+                        CHECK(check_imm_rules(v, &wsbx_ops[op], &im));
+                        break;
 
-                const wsbx_opinfo *info = &wsbx_ops[op];
-                if (info->imm != WSBX_IMM_NONE && !decode_imm(v, op, &im))
-                        return finish(v, err);
-                if (info->sig == WSBX_SIG_x) {
-                        if (__builtin_expect(check_special(v, op, &im), 1)) {
-                                if (!v->done)
-                                        continue;
+                X(local_get):
+                        DECODE(local_get);
+                        CHECK(local_type(v, im.a, &t) && push(v, t));
+                        continue;
+                X(local_set):
+                        DECODE(local_set);
+                        CHECK(local_type(v, im.a, &t) && pop_expect(v, t));
+                        continue;
+                X(local_tee):
+                        DECODE(local_tee);
+                        CHECK(local_type(v, im.a, &t) && pop_expect(v, t) && push(v, t));
+                        continue;
+                X(global_get):
+                        DECODE(global_get);
+                        if (im.a >= m->nglobals)
+                                CHECK(invalid(v, "unknown global %u", im.a));
+                        CHECK(push(v, m->global_types[im.a].type));
+                        continue;
+                X(global_set):
+                        DECODE(global_set);
+                        if (im.a >= m->nglobals)
+                                CHECK(invalid(v, "unknown global %u", im.a));
+                        if (!m->global_types[im.a].mut)
+                                CHECK(invalid(v, "global is immutable: %u", im.a));
+                        CHECK(pop_expect(v, m->global_types[im.a].type));
+                        continue;
+
+                X(unreachable):
+                        set_unreachable(v);
+                        continue;
+                X(block):
+                        DECODE(block);
+                        CHECK(block_sig(v, &im, &ps, &np, &rs, &nr) && pop_n(v, ps, np) &&
+                              push_frame(v, FRAME_BLOCK, ps, np, rs, nr) && push_n(v, ps, np));
+                        continue;
+                X(loop):
+                        DECODE(loop);
+                        CHECK(block_sig(v, &im, &ps, &np, &rs, &nr) && pop_n(v, ps, np) &&
+                              push_frame(v, FRAME_LOOP, ps, np, rs, nr) && push_n(v, ps, np));
+                        continue;
+                X(if):
+                        DECODE(if);
+                        CHECK(block_sig(v, &im, &ps, &np, &rs, &nr) && pop_expect(v, WSBX_I32) &&
+                              pop_n(v, ps, np) && push_frame(v, FRAME_IF, ps, np, rs, nr) &&
+                              push_n(v, ps, np));
+                        continue;
+                X(else):
+                        /* Malformed, so checked before any typing rule. */
+                        if (v->top->kind != FRAME_IF) {
+                                set_malformed(v, v->at, "END opcode expected");
+                                return finish(v, err);
+                        }
+                        CHECK(check_frame_end(v));
+                        v->top->kind = FRAME_ELSE;
+                        v->top->unreachable = false;
+                        CHECK(push_n(v, v->top->params, v->top->nparams));
+                        continue;
+                X(end): {
+                        CHECK(check_frame_end(v));
+                        struct frame *fr = v->top;
+                        /* An if without else passes its parameters through
+                         * the missing branch, so they must be its results. */
+                        if (fr->kind == FRAME_IF &&
+                            (fr->nparams != fr->nresults ||
+                             (fr->nparams && memcmp(fr->params, fr->results, fr->nparams) != 0)))
+                                CHECK(invalid(v, "type mismatch: if without else must have "
+                                              "results equal to its parameters"));
+                        if (--v->nctrl == 0) {
                                 check_body_end(v);
                                 return finish(v, err);
                         }
-                        goto failed;
-                }
-                if (info->imm != WSBX_IMM_NONE && !check_imm_rules(v, info, &im))
-                        goto failed;
-                /* The generic rule, one case per signature so that each
-                 * pops and pushes constant types. */
-                switch ((wsbx_sig)info->sig) {
-#define SIG(id, np, p0, p1, p2, nr, r0)                                                 \
-                case WSBX_SIG_##id:                                                     \
-                        if ((np >= 3 && !pop_expect(v, p2)) ||                          \
-                            (np >= 2 && !pop_expect(v, p1)) ||                          \
-                            (np >= 1 && !pop_expect(v, p0)) ||                          \
-                            (nr && !push(v, r0)))                                       \
-                                goto failed;                                            \
+                        v->top = &v->ctrl[v->nctrl - 1];
+                        CHECK(push_n(v, fr->results, fr->nresults));
                         continue;
+                }
+                X(br):
+                        DECODE(br);
+                        CHECK(label_types(v, im.a, &rs, &nr) && pop_n(v, rs, nr));
+                        set_unreachable(v);
+                        continue;
+                X(br_if):
+                        DECODE(br_if);
+                        CHECK(label_types(v, im.a, &rs, &nr) && pop_expect(v, WSBX_I32) &&
+                              pop_n(v, rs, nr) && push_n(v, rs, nr));
+                        continue;
+                X(br_table):
+                        DECODE(br_table);
+                        CHECK(check_br_table(v, &im));
+                        continue;
+                X(return):
+                        CHECK(pop_n(v, v->ctrl[0].results, v->ctrl[0].nresults));
+                        set_unreachable(v);
+                        continue;
+                X(call):
+                        DECODE(call);
+                        CHECK(check_func(v, im.a) && check_call(v, &m->types[m->func_types[im.a]]));
+                        continue;
+                X(call_indirect):
+                        DECODE(call_indirect);
+                        CHECK(check_table(v, im.b));
+                        if (im.a >= m->ntypes)
+                                CHECK(invalid(v, "unknown type %u", im.a));
+                        if (m->tables[im.b].elem != WSBX_FUNCREF)
+                                CHECK(invalid(v, "type mismatch: call_indirect needs a table of "
+                                              "funcref, table %u holds %s", im.b,
+                                              tname(m->tables[im.b].elem)));
+                        CHECK(pop_expect(v, WSBX_I32) && check_call(v, &m->types[im.a]));
+                        continue;
+                X(drop):
+                        CHECK(pop_any(v, &t));
+                        continue;
+                X(select):
+                        CHECK(pop_expect(v, WSBX_I32) && pop_any(v, &t1) && pop_any(v, &t2));
+                        if ((t1 != T_UNKNOWN && !is_numvec(t1)) || (t2 != T_UNKNOWN && !is_numvec(t2)))
+                                CHECK(invalid(v, "type mismatch: select without a type needs "
+                                              "numeric or vector operands, got %s and %s",
+                                              tname(t2), tname(t1)));
+                        if (t1 != T_UNKNOWN && t2 != T_UNKNOWN && t1 != t2)
+                                CHECK(invalid(v, "type mismatch: select operands %s and %s differ",
+                                              tname(t2), tname(t1)));
+                        CHECK(push(v, t1 != T_UNKNOWN ? t1 : t2));
+                        continue;
+                X(select_t):
+                        DECODE(select_t);
+                        if (im.count != 1)
+                                CHECK(invalid(v, "invalid result arity %u for select", im.count));
+                        t = (uint8_t)im.a;
+                        CHECK(pop_expect(v, WSBX_I32) && pop_expect(v, t) && pop_expect(v, t) &&
+                              push(v, t));
+                        continue;
+
+                X(table_get):
+                        DECODE(table_get);
+                        CHECK(check_table(v, im.a) && pop_expect(v, WSBX_I32) &&
+                              push(v, m->tables[im.a].elem));
+                        continue;
+                X(table_set):
+                        DECODE(table_set);
+                        CHECK(check_table(v, im.a) && pop_expect(v, m->tables[im.a].elem) &&
+                              pop_expect(v, WSBX_I32));
+                        continue;
+                X(table_size):
+                        DECODE(table_size);
+                        CHECK(check_table(v, im.a) && push(v, WSBX_I32));
+                        continue;
+                X(table_grow):
+                        DECODE(table_grow);
+                        CHECK(check_table(v, im.a) && pop_expect(v, WSBX_I32) &&
+                              pop_expect(v, m->tables[im.a].elem) && push(v, WSBX_I32));
+                        continue;
+                X(table_fill):
+                        DECODE(table_fill);
+                        CHECK(check_table(v, im.a) && pop_expect(v, WSBX_I32) &&
+                              pop_expect(v, m->tables[im.a].elem) && pop_expect(v, WSBX_I32));
+                        continue;
+                X(table_copy):
+                        /* a is the destination, b the source. */
+                        DECODE(table_copy);
+                        CHECK(check_table(v, im.a) && check_table(v, im.b));
+                        if (m->tables[im.a].elem != m->tables[im.b].elem)
+                                CHECK(invalid(v, "type mismatch: table.copy from a table of %s to "
+                                              "one of %s", tname(m->tables[im.b].elem),
+                                              tname(m->tables[im.a].elem)));
+                        CHECK(pop_expect(v, WSBX_I32) && pop_expect(v, WSBX_I32) &&
+                              pop_expect(v, WSBX_I32));
+                        continue;
+                X(table_init):
+                        /* a is the element segment, b the table. */
+                        DECODE(table_init);
+                        CHECK(check_table(v, im.b) && check_elem(v, im.a));
+                        if (m->tables[im.b].elem != m->elems[im.a].type)
+                                CHECK(invalid(v, "type mismatch: table.init of a table of %s from "
+                                              "a segment of %s", tname(m->tables[im.b].elem),
+                                              tname(m->elems[im.a].type)));
+                        CHECK(pop_expect(v, WSBX_I32) && pop_expect(v, WSBX_I32) &&
+                              pop_expect(v, WSBX_I32));
+                        continue;
+
+                X(ref_null):
+                        DECODE(ref_null);
+                        CHECK(push(v, (uint8_t)im.a));
+                        continue;
+                X(ref_is_null):
+                        CHECK(pop_any(v, &t));
+                        if (t != T_UNKNOWN && !is_ref(t))
+                                CHECK(invalid(v, "type mismatch: ref.is_null needs a reference, "
+                                              "got %s", tname(t)));
+                        CHECK(push(v, WSBX_I32));
+                        continue;
+                X(ref_func):
+                        /* ref_declared NULL: no function may be referenced. */
+                        DECODE(ref_func);
+                        if (im.a >= m->nfuncs)
+                                CHECK(invalid(v, "unknown function %u", im.a));
+                        if (!v->ref_declared || !v->ref_declared[im.a])
+                                CHECK(invalid(v, "undeclared function reference %u", im.a));
+                        CHECK(push(v, WSBX_FUNCREF));
+                        continue;
+                }
+
+                /* Instructions with immediates, typed by their signature. */
+                switch (CLASS_SIG + (unsigned)wsbx_ops[op].sig) {
 #include "sigs.def"
-#undef SIG
-                case WSBX_SIG_COUNT:
+                default:
                         break;
                 }
                 continue;
+#undef SIG
+#undef X
+#undef CHECK
+#undef DECODE
 failed:
                 if (v->err->kind != WSBX_ERR_INVALID)
                         return finish(v, err);

@@ -28,8 +28,385 @@ typedef struct wsbx_lerr {
 /* artifact.c - reading and verifying artifacts                             */
 /* ------------------------------------------------------------------------ */
 
+/* An artifact arrives as bytes (a mapped file or memfd) that a worker
+ * produced, so it is hostile until verified. wsbx_artifact_open checks the
+ * ELF headers, every section header, the compat record and every metadata
+ * record (docs/artifact-format.md lists each check) and fills a parsed
+ * view. The view points into the caller's bytes, which must stay mapped
+ * and unchanged until wsbx_artifact_close; the only memory it owns is the
+ * `images` array, freed by wsbx_artifact_close.
+ *
+ *   wsbx_artifact a;
+ *   wsbx_lerr e;
+ *   if (wsbx_artifact_open(bytes, len, wsbx_cpu_features(), &a, &e) < 0)
+ *           report e.msg ("artifact: section .wsbx.traps: record 3 ...");
+ *   ... a.funcs[i], a.memories[i], wsbx_artifact_trap_at(&a, pc - text) ...
+ *   wsbx_artifact_close(&a);
+ *
+ * Every index and (offset, length) in the records is in range once open
+ * succeeds: callers index a.types[a.funcs[i].type], read blob strings
+ * with wsbx_artifact_str and so on without checking again. */
+
+/* Memory N's initial image: section .wsbx.image.N. */
+typedef struct wsbx_art_image {
+        const uint8_t *bytes;        /* NULL: the memory has no image */
+        uint64_t file_offset;        /* of the section; a multiple of WSBX_ART_PAGE */
+        uint64_t guest_offset, size; /* where it goes in the memory */
+} wsbx_art_image;
+
+typedef struct wsbx_artifact {
+        const uint8_t *bytes;
+        size_t len;
+        const wsbx_art_compat *compat;
+
+        const uint8_t *text;         /* .text: file offset page-aligned */
+        uint32_t text_size;
+        uint64_t text_file_offset;
+
+        const wsbx_art_meta *meta;
+        const wsbx_art_type *types;
+        const wsbx_art_import *imports;
+        const wsbx_art_export *exports;
+        const wsbx_art_func *funcs;     /* whole index space, imports first */
+        const wsbx_art_table *tables;   /* same */
+        const wsbx_art_memory *memories;
+        const wsbx_art_global *globals;
+        const wsbx_art_elem *elems;
+        const wsbx_art_const *items;    /* element items, elems[i].items_first on */
+        const wsbx_art_data *datas;
+        const uint8_t *blob;
+        uint32_t ntypes, nimports, nexports, nfuncs, ntables, nmemories, nglobals, nelems, nitems,
+                ndatas, blob_size;
+        uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
+        uint32_t start_func;            /* or WSBX_ART_NONE */
+
+        const wsbx_art_trap *traps;     /* strictly increasing code offsets */
+        uint32_t ntraps;
+        const wsbx_art_addr *addrs;     /* strictly increasing code offsets */
+        uint32_t naddrs;
+
+        const uint8_t *data;            /* .wsbx.data */
+        uint32_t data_size;
+        uint64_t data_file_offset;
+
+        const uint8_t *names;           /* .wsbx.names: header at the start */
+        uint32_t names_size;
+        const wsbx_art_str *func_names; /* nfuncs entries, offsets into `names` */
+        wsbx_art_str module_name;
+
+        wsbx_art_image *images;         /* nmemories entries (owned) */
+} wsbx_artifact;
+
+/* Verifies `bytes` (len bytes, 8-byte aligned) as an artifact whose code
+ * may use at most the CPU features in `cpu_features_available`
+ * (WSBX_CPU_*) and fills *out. Returns 0; -ENOEXEC for a file that is not
+ * a wsbx artifact for this machine and version (not ELF, another machine,
+ * another ABI or wsbx version, a CPU feature this machine lacks); -EINVAL
+ * for a corrupt one; -ENOMEM. On failure err->msg names what is wrong and
+ * *out owns nothing. */
+int wsbx_artifact_open(const uint8_t *bytes, size_t len, uint64_t cpu_features_available,
+                       wsbx_artifact *out, wsbx_lerr *err);
+/* Frees what the view owns (not the bytes). Safe on a zeroed view. */
+void wsbx_artifact_close(wsbx_artifact *a);
+
+/* The WSBX_CPU_* features of the CPU we run on (cpuid, and xgetbv for AVX
+ * state). */
+uint64_t wsbx_cpu_features(void);
+/* Static lower-case name of one WSBX_CPU_* bit ("avx2"), "?" if unknown. */
+const char *wsbx_cpu_feature_name(uint64_t bit);
+
+/* A string of the metadata blob (verified by open). */
+static inline const char *wsbx_artifact_str(const wsbx_artifact *a, wsbx_art_str s)
+{
+        return (const char *)a->blob + s.off;
+}
+
+/* Name of function `func` (len 0 when unnamed), pointing into .wsbx.names. */
+static inline const char *wsbx_artifact_func_name(const wsbx_artifact *a, uint32_t func, uint32_t *len)
+{
+        *len = a->func_names[func].len;
+        return (const char *)a->names + a->func_names[func].off;
+}
+
+/* The trap site at exactly `code_offset` (a .text offset), or NULL. */
+const wsbx_art_trap *wsbx_artifact_trap_at(const wsbx_artifact *a, uint32_t code_offset);
+/* The wasm offset of the code at `code_offset`: from the last address-map
+ * entry at or before it. False when no entry precedes it. */
+bool wsbx_artifact_wasm_offset(const wsbx_artifact *a, uint32_t code_offset, uint32_t *wasm_offset);
+/* The defined function whose code contains `code_offset`, or WSBX_ART_NONE
+ * (trampolines and gaps). */
+uint32_t wsbx_artifact_func_at(const wsbx_artifact *a, uint32_t code_offset);
+
 /* ------------------------------------------------------------------------ */
 /* memory.c, stack.c, trap.c - linear memory, guest stacks, traps           */
 /* ------------------------------------------------------------------------ */
+
+/* --- memory.c: 32-bit linear memories -------------------------------------
+ *
+ * Life cycle: wsbx_memory_new() reserves address space by a plan and makes
+ * the initial pages read/write (zero); wsbx_memory_map_image() and
+ * wsbx_memory_write() give it its initial contents; compiled code reads
+ * base and size through wsbx_memory_def_of(); wsbx_memory_grow() adds
+ * pages; wsbx_memory_reset() puts it back to its initial state for the
+ * next instance; wsbx_memory_delete() unmaps it.
+ *
+ * Base stability: under the static plan the base never moves. Under the
+ * dynamic plan it stays put while the size fits in the reservation; a grow
+ * past the reservation moves the memory (wsbx_memory_grow then returns
+ * with def->base changed), so whoever caches the base (vmctx->mem0_base,
+ * the pinned register) must reload it after every grow of a memory whose
+ * plan says may_move. */
+
+#define WSBX_WASM_PAGE 65536u
+#define WSBX_WASM_MAX_PAGES 65536u /* 4 GiB: the most a 32-bit memory holds */
+
+typedef enum wsbx_memplan_kind {
+        WSBX_MEMPLAN_AUTO = 0, /* configuration only: let the chooser decide */
+        WSBX_MEMPLAN_STATIC,   /* reserve the whole bound up front; never moves */
+        WSBX_MEMPLAN_DYNAMIC,  /* small reservation; code checks every access */
+} wsbx_memplan_kind;
+
+/* Settings shared by every memory of a store. Start from
+ * wsbx_memory_config_default() and change fields. Sizes are in bytes and
+ * are rounded up to the host page size. */
+typedef struct wsbx_memory_config {
+        wsbx_memplan_kind plan;   /* AUTO: static when possible, else dynamic */
+        uint64_t static_bound;    /* static plan: bytes reserved (default 4 GiB) */
+        uint64_t guard_after;     /* static plan: PROT_NONE after the bound (default 2 GiB) */
+        uint64_t guard_before;    /* PROT_NONE before the base (default 64 KiB) */
+        uint64_t dynamic_reserve; /* dynamic plan: bytes reserved at least (default 16 MiB),
+                                   * never less than the initial size nor more than the maximum */
+        uint64_t dynamic_guard;   /* dynamic plan: PROT_NONE after the reservation (default 64 KiB) */
+        uint32_t limit_pages;     /* per-memory cap on grow (0: none beyond the type's maximum) */
+} wsbx_memory_config;
+
+/* What the chooser decided for one memory. */
+typedef struct wsbx_memory_plan {
+        wsbx_memplan_kind kind;   /* STATIC or DYNAMIC, never AUTO */
+        uint64_t reserve;         /* bytes reserved for the memory itself */
+        uint64_t guard_before;
+        uint64_t guard_after;
+        /* Compiled code may omit bounds checks for an access whose end
+         * (32-bit index + offset + width) is below 4 GiB + guard_after:
+         * true only for a static plan whose reserve covers 4 GiB. */
+        bool elide_checks;
+        /* Whether the base may move on grow (dynamic plan only). */
+        bool may_move;
+} wsbx_memory_plan;
+
+typedef struct wsbx_memory wsbx_memory;
+typedef struct wsbx_image wsbx_image;
+
+/* Fills *cfg with the defaults above. */
+void wsbx_memory_config_default(wsbx_memory_config *cfg);
+
+/* The plan chooser (as wasmtime's MemoryPlan): static when the
+ * configuration allows it, the memory's maximum (4 GiB without one) fits
+ * in static_bound, and RLIMIT_AS leaves room for the reservation and its
+ * guards; dynamic otherwise. cfg may be NULL for the defaults. Pure apart
+ * from reading RLIMIT_AS. */
+wsbx_memory_plan wsbx_memory_plan_choose(const wsbx_memory_config *cfg, uint32_t min_pages,
+                                         bool has_max, uint32_t max_pages);
+
+/* Creates a memory of min_pages zeroed pages that may grow to max_pages
+ * (has_max false: 65536). cfg may be NULL for the defaults. With an AUTO
+ * plan a static reservation the kernel refuses (ENOMEM) falls back to the
+ * dynamic plan. On success *out owns the mapping; free it with
+ * wsbx_memory_delete(). Returns 0, -EINVAL (limits out of range), -ENOMEM
+ * or another -errno from mmap/mprotect. */
+int wsbx_memory_new(const wsbx_memory_config *cfg, uint32_t min_pages, bool has_max,
+                    uint32_t max_pages, wsbx_memory **out, wsbx_lerr *err);
+
+/* Unmaps the memory and drops its image reference. NULL is a no-op. */
+void wsbx_memory_delete(wsbx_memory *m);
+
+/* The definition compiled code reads (vmctx->mem0 / memories[i] point at
+ * it). It lives inside the memory object: the pointer is stable for the
+ * memory's life even when the dynamic plan moves the base. */
+wsbx_memory_def *wsbx_memory_def_of(wsbx_memory *m);
+const wsbx_memory_plan *wsbx_memory_plan_of(const wsbx_memory *m);
+uint32_t wsbx_memory_pages(const wsbx_memory *m);
+uint32_t wsbx_memory_max_pages(const wsbx_memory *m); /* after the per-memory limit */
+
+/* memory.grow: adds delta_pages zeroed pages. Returns the old size in
+ * pages, or -1 when the new size would pass the maximum or the configured
+ * limit, or the kernel refuses the pages; the memory is then unchanged.
+ * grow(0) returns the size. Not thread-safe against other users of m. */
+int64_t wsbx_memory_grow(wsbx_memory *m, uint64_t delta_pages);
+
+/* Maps img copy-on-write at its guest offset (MAP_PRIVATE|MAP_FIXED) and
+ * keeps a reference to it for wsbx_memory_reset(). At most one image per
+ * memory, mapped before anything else writes the pages it covers (those
+ * writes are replaced). Returns 0, -EINVAL when the image does not fit in
+ * the initial size or the memory already has one, or -errno from mmap. */
+int wsbx_memory_map_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err);
+
+/* Copies len bytes to guest offset off (data segments that are not part
+ * of an image). -EINVAL when [off, off+len) is outside the current size.
+ * Bytes written this way are not restored by wsbx_memory_reset(): the
+ * instance that reuses the memory writes its segments again. */
+int wsbx_memory_write(wsbx_memory *m, uint64_t off, const void *bytes, size_t len);
+
+/* Puts the memory back to its initial state: initial size, zero pages,
+ * the image's bytes. Private pages are dropped with MADV_DONTNEED so the
+ * image pages fault back in from the file (no copy); a memory that the
+ * dynamic plan moved has its image mapped again. Returns 0 or -errno. */
+int wsbx_memory_reset(wsbx_memory *m);
+
+/* An initial memory image: bytes destined for guest offset guest_offset
+ * (a multiple of the host page size), mapped copy-on-write from a file.
+ *
+ * wsbx_image_new_bytes copies the bytes into a sealed memfd
+ * (F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE|F_SEAL_SEAL); guest_offset may be
+ * any value, the memfd starts with zero padding up to it.
+ * wsbx_image_new_fd maps len bytes of fd at file_offset (both offsets
+ * page-aligned); it dups fd, checks the file is long enough, and copies a
+ * final partial page at map time so bytes past len never reach the guest.
+ * The file must not shrink afterwards (an artifact memfd is sealed).
+ *
+ * Images are reference counted: each memory holding one keeps a
+ * reference; wsbx_image_clone() adds one, wsbx_image_delete() drops one
+ * and frees the image with the last. -ENOSYS when memfd_create is
+ * missing. */
+int wsbx_image_new_bytes(const void *bytes, size_t len, uint64_t guest_offset, wsbx_image **out,
+                         wsbx_lerr *err);
+int wsbx_image_new_fd(int fd, uint64_t file_offset, uint64_t len, uint64_t guest_offset,
+                      wsbx_image **out, wsbx_lerr *err);
+wsbx_image *wsbx_image_clone(wsbx_image *img);
+void wsbx_image_delete(wsbx_image *img);
+int wsbx_image_fd(const wsbx_image *img); /* borrowed; for inspection */
+
+/* --- stack.c: guest stacks -----------------------------------------------
+ *
+ * Compiled code runs on a stack of its own: a mapping with a PROT_NONE
+ * guard region below it. vmctx->stack_limit is the stack's limit (usable
+ * bottom + WSBX_STACK_HEADROOM), so function prologues trap before the
+ * guard is reached while builtins, host functions and the trap machinery
+ * still have the headroom to run in. A stack serves one thread at a time.
+ */
+typedef struct wsbx_stack wsbx_stack;
+
+#define WSBX_STACK_DEFAULT_SIZE (1024u * 1024u)
+#define WSBX_STACK_DEFAULT_GUARD (64u * 1024u)
+
+/* Maps a stack with size usable bytes (0: the default; at least twice
+ * the headroom) and guard bytes of PROT_NONE below (0: the default; at
+ * least one page). Returns 0 or -errno; free with wsbx_stack_delete(). */
+int wsbx_stack_new(size_t size, size_t guard, wsbx_stack **out);
+/* Unmaps it. The stack must not be in use. NULL is a no-op. */
+void wsbx_stack_delete(wsbx_stack *s);
+
+/* The value for vmctx->stack_limit. */
+uint64_t wsbx_stack_limit(const wsbx_stack *s);
+/* Bounds: [lo, hi) is the usable stack, [guard_lo, lo) the guard. */
+void wsbx_stack_bounds(const wsbx_stack *s, uintptr_t *guard_lo, uintptr_t *lo, uintptr_t *hi);
+
+/* Calls fn in the array convention on the guest stack and returns on the
+ * host stack. Reentrant: when the caller already runs on s (a host
+ * function called from wasm calling into wasm again), fn is called right
+ * there, below the current frame, on the same stack. Returns 0, or -EBUSY
+ * when s is in use by code that is not on it (another thread). A trap
+ * leaves through wsbx_call_guarded(), never through here. */
+int wsbx_stack_call(wsbx_stack *s, wsbx_array_fn fn, struct wsbx_vmctx *callee,
+                    struct wsbx_vmctx *caller, wsbx_val_raw *vals, uint32_t nvals);
+
+/* For trap.c: how many calls are active on s, and restoring that count
+ * when a trap unwinds past wsbx_stack_call(). */
+uint32_t wsbx_stack_depth(const wsbx_stack *s);
+void wsbx_stack_unwound(wsbx_stack *s, uint32_t depth);
+
+/* --- trap.c: code registry, signal handlers, guarded calls ---------------
+ *
+ * Registered code ranges let a faulting PC be mapped to its module, trap
+ * kind, wasm offset and function. Registration is thread-safe; lookups
+ * (from signal handlers too) take no lock. */
+
+/* One function of a code range, for backtraces. */
+typedef struct wsbx_code_func {
+        uint32_t start;   /* code offset */
+        uint32_t len;
+        const char *name; /* may be NULL */
+} wsbx_code_func;
+
+/* What to register. The arrays are borrowed: they, the names and the
+ * code must stay valid and unchanged until wsbx_code_unregister(). traps
+ * and addrs are sorted by code_offset, funcs by start without overlap;
+ * every offset lies inside [0, len). */
+typedef struct wsbx_code_info {
+        const uint8_t *start;
+        size_t len;
+        const wsbx_art_trap *traps;
+        size_t ntraps;
+        const wsbx_art_addr *addrs;
+        size_t naddrs;
+        const wsbx_code_func *funcs;
+        size_t nfuncs;
+        void *owner; /* opaque (the module); reported with traps */
+} wsbx_code_info;
+
+typedef struct wsbx_code_reg wsbx_code_reg;
+
+/* Registers a code range. Returns 0, -EINVAL (unsorted or out-of-range
+ * tables), -EEXIST (overlaps a registered range) or -ENOMEM. */
+int wsbx_code_register(const wsbx_code_info *info, wsbx_code_reg **out);
+/* Unregisters and frees the handle. No thread may be running the code.
+ * Waits for signal handlers still reading the old registry. NULL: no-op. */
+void wsbx_code_unregister(wsbx_code_reg *reg);
+
+#define WSBX_BACKTRACE_MAX 32
+
+typedef struct wsbx_trap_frame {
+        uintptr_t pc;         /* faulting PC (frame 0) or return address */
+        const char *name;     /* function name, NULL if unknown; valid while registered */
+        void *owner;
+        uint32_t wasm_offset; /* UINT32_MAX when the address map has no entry */
+} wsbx_trap_frame;
+
+/* A trap, as wsbx_call_guarded() reports it. */
+typedef struct wsbx_trap_info {
+        wsbx_trap kind;       /* WSBX_TRAP_NONE when the call returned */
+        int signo;            /* signal that caused it; 0 for wsbx_trap_raise() */
+        uintptr_t pc;         /* faulting PC (0 when raised) */
+        uintptr_t fault_addr; /* si_addr for SIGSEGV/SIGBUS */
+        uint32_t wasm_offset; /* of the trapping instruction; UINT32_MAX unknown */
+        void *owner;          /* module of the trapping code, NULL unknown */
+        uint32_t nframes;
+        wsbx_trap_frame frames[WSBX_BACKTRACE_MAX]; /* innermost first */
+        char host_msg[128];   /* WSBX_TRAP_HOST: the host's message */
+} wsbx_trap_info;
+
+/* The spec's wording for kind ("out of bounds memory access", ...). */
+const char *wsbx_trap_message(wsbx_trap kind);
+
+/* Installs the SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers once per process
+ * (chaining to the handlers found), and an alternate signal stack for the
+ * calling thread if it has none big enough (freed when the thread exits).
+ * wsbx_call_guarded() calls both; call them early to do the work before a
+ * sandbox forbids it. Return 0 or -errno. */
+int wsbx_trap_init(void);
+int wsbx_trap_thread_init(void);
+
+/* Runs fn(callee, caller, vals, nvals) on stack s (see wsbx_stack_call)
+ * with traps caught: returns 0 when fn returned (trap->kind is
+ * WSBX_TRAP_NONE), the positive wsbx_trap kind when it trapped (*trap
+ * filled, vals unspecified), or -errno when the call could not be made.
+ * Nested guarded calls (host -> wasm -> host -> wasm) each catch the traps
+ * of their own callee. trap must not be NULL. */
+int wsbx_call_guarded(wsbx_stack *s, wsbx_array_fn fn, struct wsbx_vmctx *callee,
+                      struct wsbx_vmctx *caller, wsbx_val_raw *vals, uint32_t nvals,
+                      wsbx_trap_info *trap);
+
+/* Raise a trap from a builtin or host function running under
+ * wsbx_call_guarded() (on the guest stack): unwinds to the innermost
+ * guarded call, which returns kind. The backtrace walks the rbp chain from
+ * here, so it is complete when the host code between keeps frame
+ * pointers. msg (may be NULL) is copied into host_msg. Outside a guarded
+ * call this aborts: there is nowhere to unwind to. */
+_Noreturn void wsbx_trap_raise(wsbx_trap kind);
+_Noreturn void wsbx_trap_raise_msg(wsbx_trap kind, const char *msg);
+
+/* Looks pc up in the registry: the owner of the range holding it (NULL if
+ * none), its function name and wasm offset (UINT32_MAX when unknown). */
+void *wsbx_code_lookup(uintptr_t pc, const char **name, uint32_t *wasm_offset);
 
 #endif

@@ -11,8 +11,9 @@
  * wsbx_module_decode. The call must either succeed or fail with a known
  * error kind, a non-empty NUL-terminated message and an offset inside the
  * input; never crash, hang, or trip a sanitizer (meson runs this in the
- * ASan+UBSan build too). Before corrupting anything, every original must
- * decode successfully.
+ * ASan+UBSan build too). One case in eight decodes with small limits so
+ * that the limit checks meet hostile input as well. Before corrupting
+ * anything, every original must decode successfully.
  *
  * Invariants: each case draws from its own PRNG seeded from (seed, case
  * number), never from state left by earlier cases, so `fuzz_corrupt --case N
@@ -623,17 +624,40 @@ static void fail(stats *st, const char *fmt, ...)
         }
 }
 
+/* Small limits, used by one case in eight so that the limit checks meet
+ * hostile input too (the originals then often fail with "limit exceeded",
+ * which is a correct answer). */
+static const wsbx_limits_cfg tight_limits = {
+        .max_types = 16,
+        .max_functions = 64,
+        .max_imports = 16,
+        .max_exports = 16,
+        .max_globals = 16,
+        .max_tables = 2,
+        .max_memories = 1,
+        .max_elem_segments = 4,
+        .max_data_segments = 4,
+        .max_locals = 32,
+        .max_params = 4,
+        .max_results = 2,
+        .max_body_size = 2048,
+        .max_nesting = 6,
+        .max_br_table = 8,
+        .max_elem_items = 32,
+};
+
 /* A sentinel that no decoder would store: *out must become NULL or a real
  * module. */
 static wsbx_module sentinel_module;
 
 /* Decodes buf and checks the result; returns the kind it got. */
-static wsbx_errkind decode_checked(stats *st, const uint8_t *buf, size_t n, wsbx_error *err)
+static wsbx_errkind decode_checked(stats *st, const uint8_t *buf, size_t n,
+                                   const wsbx_limits_cfg *limits, wsbx_error *err)
 {
         wsbx_module *m = &sentinel_module;
         /* Garbage in every field, so one the decoder forgot to fill shows. */
         memset(err, 0xa5, sizeof *err);
-        wsbx_errkind k = wsbx_module_decode(buf, n, NULL, &m, err);
+        wsbx_errkind k = wsbx_module_decode(buf, n, limits, &m, err);
 
         if (k == WSBX_OK) {
                 if (!m || m == &sentinel_module) {
@@ -678,8 +702,10 @@ static double now(void)
         return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Builds case `c` into buf and returns its length; names it in `current`. */
-static size_t make_case(uint64_t seed, unsigned long long c, uint8_t *buf)
+/* Builds case `c` into buf and returns its length; names it in `current`
+ * and picks the limits it is decoded with. */
+static size_t make_case(uint64_t seed, unsigned long long c, uint8_t *buf,
+                        const wsbx_limits_cfg **limits)
 {
         uint64_t s = seed ^ (c * 0xd1b54a32d192ed03ull);
         rnd_next(&s);
@@ -701,8 +727,11 @@ static size_t make_case(uint64_t seed, unsigned long long c, uint8_t *buf)
         for (int e = 0; e < extra && n > 0; e++)
                 n = mutate(&s, rnd_below(&s, 2) ? MUT_BITFLIP : MUT_OVERWRITE, in, buf, n);
 
-        snprintf(current, sizeof current, "case %llu (seed %llu): %s, %s%s, %zu bytes\n", c,
-                 (unsigned long long)seed, in->name, mut_names[kind], extra ? " + more" : "", n);
+        *limits = rnd_below(&s, 8) == 0 ? &tight_limits : NULL;
+
+        snprintf(current, sizeof current, "case %llu (seed %llu): %s, %s%s%s, %zu bytes\n", c,
+                 (unsigned long long)seed, in->name, mut_names[kind], extra ? " + more" : "",
+                 *limits ? ", tight limits" : "", n);
         return n;
 }
 
@@ -755,7 +784,7 @@ int main(int argc, char **argv)
                         return 2;
                 }
         }
-        if (!dir) {
+        if (!dir || (dump && !has_only)) {
                 usage();
                 return 2;
         }
@@ -792,7 +821,7 @@ int main(int argc, char **argv)
                 snprintf(current, sizeof current, "original %s (%zu bytes)\n", inputs[i].name,
                          inputs[i].len);
                 alarm(CASE_TIMEOUT);
-                if (decode_checked(&st, inputs[i].bytes, inputs[i].len, &err) != WSBX_OK)
+                if (decode_checked(&st, inputs[i].bytes, inputs[i].len, NULL, &err) != WSBX_OK)
                         fail(&st, "valid module rejected: %s at offset %zu", err.msg, err.offset);
         }
         alarm(0);
@@ -811,7 +840,8 @@ int main(int argc, char **argv)
                         out_of_time = true;
                         break;
                 }
-                size_t n = make_case(seed, c, buf);
+                const wsbx_limits_cfg *limits;
+                size_t n = make_case(seed, c, buf, &limits);
                 if (dump) {
                         FILE *f = fopen(dump, "wb");
                         if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
@@ -820,7 +850,7 @@ int main(int argc, char **argv)
                         }
                 }
                 alarm(CASE_TIMEOUT);
-                wsbx_errkind k = decode_checked(&st, buf, n, &err);
+                wsbx_errkind k = decode_checked(&st, buf, n, limits, &err);
                 if (k >= WSBX_OK && k <= WSBX_ERR_IO)
                         st.kinds[k]++;
                 if (has_only)
@@ -831,7 +861,7 @@ int main(int argc, char **argv)
                  * the same answer (catches reads of uninitialized state). */
                 if ((c & 15) == 0 && k != WSBX_OK) {
                         wsbx_error again;
-                        wsbx_errkind k2 = decode_checked(&st, buf, n, &again);
+                        wsbx_errkind k2 = decode_checked(&st, buf, n, limits, &again);
                         if (k2 != k || again.offset != err.offset || strcmp(again.msg, err.msg) != 0)
                                 fail(&st, "second decode disagrees: %s at %zu, then %s at %zu",
                                      err.msg, err.offset, again.msg, again.offset);

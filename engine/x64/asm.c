@@ -20,8 +20,9 @@
  * field is, what the value is relative to}, chained per label; binding the
  * label patches the chain. Uses of a bound label are resolved at once.
  *
- * Failure is sticky (see asm.h): once memory runs out, emission continues
- * into `scratch`, which MAX_INSN fits, and nothing is patched any more.
+ * Failure is sticky (see asm.h): once memory runs out (or the code grows
+ * past its limit), emission continues into `scratch`, which MAX_INSN fits,
+ * and nothing is patched any more.
  * A failure never moves `code` while an instruction is being written: only
  * grow(), called from begin(), does that.
  */

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct mod {
@@ -543,12 +544,45 @@ Test(decode, export_section)
         ONE_BODY(&m);
         expect(&m, INV, "duplicate export name");
 
+        /* Many names, one repeat at the end: the later one is reported. */
+        m = module();
+        TYPES(&m);
+        ONE_FUNC(&m);
+        uint8_t c[2048];
+        size_t n = 0;
+        c[n++] = 0x81;
+        c[n++] = 0x02; /* 257 exports */
+        size_t last = 0;
+        for (int i = 0; i < 257; i++) {
+                int v = i < 256 ? i : 77;
+                if (i == 256)
+                        last = n;
+                c[n++] = 4;
+                n += (size_t)sprintf((char *)c + n, "e%03d", v);
+                c[n++] = 0;
+                c[n++] = 0;
+        }
+        size_t sec_start = m.n + 1 + 2; /* id and a two-byte size */
+        section(&m, 7, c, n);
+        ONE_BODY(&m);
+        expect(&m, INV, "duplicate export name");
+        cr_assert_eq(err.offset, sec_start + last, "offset %zu", err.offset);
+        c[last + 1] = 'x';
+        m = module();
+        TYPES(&m);
+        ONE_FUNC(&m);
+        section(&m, 7, c, n);
+        ONE_BODY(&m);
+        w = decode_ok(&m);
+        cr_assert_eq(w->nexports, 257);
+        wsbx_module_delete(w);
+
         static const struct { uint8_t kind; const char *msg; } unknown[] = {
                 {0, "unknown function 3"}, {1, "unknown table 3"}, {2, "unknown memory 3"}, {3, "unknown global 3"}};
         for (int i = 0; i < 4; i++) {
                 m = module();
-                uint8_t c[] = {1, 1, 'x', unknown[i].kind, 3};
-                section(&m, 7, c, sizeof c);
+                uint8_t one[] = {1, 1, 'x', unknown[i].kind, 3};
+                section(&m, 7, one, sizeof one);
                 expect(&m, INV, unknown[i].msg);
         }
         m = module();

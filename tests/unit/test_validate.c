@@ -709,3 +709,25 @@ Test(validate, generic_signatures)
         OK(I32_CONST, 1, FD, 0x0f, I32_CONST, 1, FD, 0x6b, DROP, END);      /* i8x16.shl */
         INVALID("type mismatch", I32_CONST, 1, FD, 0x0f, FD, 0x0f, DROP, END);
 }
+
+Test(validate, operand_stack_is_bounded)
+{
+        /* Calls of a function with 1000 results multiply the stack far
+         * beyond the body's size; the validator stops at its bound. */
+        static uint8_t many[1000];
+        memset(many, WSBX_I32, sizeof many);
+        E.types[1] = (wsbx_functype){0, 1000, NULL, many};
+        size_t calls = 5000, n = calls * 2 + 1;
+        uint8_t *code = malloc(n);
+        for (size_t i = 0; i < calls; i++) {
+                code[2 * i] = CALL;
+                code[2 * i + 1] = 0;
+        }
+        code[n - 1] = END;
+        wsbx_error err;
+        cr_assert_eq(run(code, n, &err), WSBX_ERR_LIMIT, "%s", err.msg);
+        cr_assert_eq(strncmp(err.msg, "limit exceeded: operand stack height", 36), 0, "%s", err.msg);
+        /* A few such calls are fine (and leave values behind: invalid). */
+        cr_assert_eq(run(code + n - 5, 5, &err), WSBX_ERR_INVALID, "%s", err.msg);
+        free(code);
+}

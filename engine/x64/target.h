@@ -1,0 +1,287 @@
+/* target.h - the x86-64 target: its interface to the engine, and the
+ * internal API of its code generator.
+ *
+ * The driver (engine/compile.c) sees only `wsbx_x64_target`, a filled
+ * wsbx_target (internal.h, "compile.c"). Everything below that is private
+ * to engine/x64/: the single-pass code generator split over
+ *
+ *   codegen.c        value stack, register allocation, frames, control
+ *                    flow, calls, the instruction dispatch loop
+ *   codegen_int.c    integer arithmetic, memory accesses, globals, tables,
+ *                    references, bulk memory (builtins)
+ *   codegen_tramp.c  entry (array -> wasm) and host (wasm -> array)
+ *                    trampolines
+ *   codegen_float.c  float arithmetic and conversions (planned)
+ *   codegen_simd.c   SIMD (planned)
+ *
+ * How code is generated (the design of V8's Liftoff and wasmtime's Winch):
+ * one pass over the body; the operand stack is an array of x64_val, each a
+ * register, a constant or "in its slot". Stack position i has a fixed
+ * 16-byte spill slot in the frame (x64_slot), so spilling never moves a
+ * value anywhere but to its own slot. Constants stay constants until an
+ * instruction needs them in a register or as an immediate. Locals live in
+ * frame slots (params beyond the registers in the caller's frame).
+ *
+ * Merges are canonical: on entering a block, loop or if every register
+ * value on the stack is spilled; a branch stores the values it carries into
+ * the slots of the target's result (loop: param) positions; at a label the
+ * carried values are "in their slots" and everything below the block is as
+ * it was on entry. A block whose end is reached only by falling through
+ * keeps its values in registers.
+ *
+ * Invariants: an i32 in a general register has its upper 32 bits clear (all
+ * 32-bit x86 operations guarantee it), so zext(index) is free. r11 and
+ * xmm15 are scratch: never allocated, clobbered by any helper. r14 is the
+ * vmctx and r15 memory 0's base, as abi.h says; [rbp - 8] keeps the vmctx
+ * across calls through funcrefs.
+ *
+ * ---- API for codegen_float.c and codegen_simd.c ----
+ *
+ * An op handler has the shape `wsbx_errkind h(x64_cc *c, wsbx_opcode op,
+ * const x64_imm *imm)`; the dispatch in codegen.c (x64_emit_op) routes
+ * float opcodes to x64_float_op and 0xFD opcodes to x64_simd_op, whose
+ * placeholders report "not supported yet: NAME". A handler:
+ *
+ *   - pops operands with x64_vpop (any kind) then x64_to_xmm / x64_to_gpr
+ *     to get a register it owns, or x64_vpop_xmm / x64_vpop_gpr directly;
+ *     a popped x64_val that is X64_V_SLOT may be used as a memory operand
+ *     (x64_slot(c, c->sp)) only before the next push;
+ *   - allocates result registers with x64_alloc_xmm / x64_alloc_gpr (may
+ *     spill the oldest register value on the stack; never hands out a
+ *     register a popped value still owns), releases with x64_free_*;
+ *   - pushes results with x64_push_reg (ownership passes to the stack) or
+ *     x64_push_const;
+ *   - for a trap, jumps to x64_trap_label(c, WSBX_TRAP_...) (a ud2 stub
+ *     recorded in the trap table at the current wasm offset); an
+ *     instruction that may fault is preceded by x64_trap_here(c, kind);
+ *   - for memory accesses, x64_mem_operand pops the index and returns the
+ *     operand for an access (bounds checks and trap records included);
+ *   - for calls into C (libm-like helpers), x64_call_builtin-style code
+ *     must first x64_spill_all.
+ *   Float constants are X64_V_CONST with the bit pattern in k; v128
+ *   constants must be materialized by the SIMD code (k is 64 bits).
+ */
+#ifndef WSBX_X64_TARGET_H
+#define WSBX_X64_TARGET_H
+
+#include "internal.h"
+#include "abi.h"
+#include "x64/asm.h"
+
+/* The target the driver uses. */
+extern const wsbx_target wsbx_x64_target;
+
+/* ------------------------------------------------------------------------ */
+/* codegen.c - the code generator's state                                   */
+/* ------------------------------------------------------------------------ */
+
+enum { X64_V_REG, X64_V_CONST, X64_V_SLOT };
+
+/* One operand stack entry. reg is a wsbx_gpr for integer-class types and
+ * an xmm number for f32/f64/v128. */
+typedef struct x64_val {
+        uint8_t kind;
+        wsbx_valtype type;
+        uint8_t reg;
+        uint8_t pad;
+        uint32_t pos;      /* stack position (its slot), kept by x64_vpop */
+        uint64_t k;
+} x64_val;
+
+enum { X64_CTL_FUNC, X64_CTL_BLOCK, X64_CTL_LOOP, X64_CTL_IF };
+
+typedef struct x64_ctl {
+        uint8_t kind;
+        bool targeted;     /* some branch jumps to `label` */
+        bool else_seen;
+        bool if_reachable; /* if: the then-arm's end was reachable */
+        uint32_t height;   /* stack height below the params */
+        uint32_t nparams, nresults;
+        const wsbx_valtype *params, *results;
+        wsbx_label label;  /* branch target: end, or a loop's header */
+        wsbx_label else_label;
+} x64_ctl;
+
+/* Immediates of the instruction being compiled. */
+typedef struct x64_imm {
+        uint64_t a, b;     /* first and second immediate (memarg: align, offset) */
+        uint32_t lane;
+        const uint8_t *p;  /* br_table: first target; v128/shuffle: the bytes */
+} x64_imm;
+
+/* A trap stub: a ud2 emitted after the function body. */
+typedef struct x64_trapstub {
+        wsbx_label label;
+        uint16_t kind;
+        uint32_t wasm_offset;
+} x64_trapstub;
+
+typedef struct x64_cc {
+        wsbx_asm a;
+        const wsbx_module *m;
+        const wsbx_compile_opts *opts;
+        uint32_t features;       /* X64_FEAT_* allowed */
+        uint32_t used_features;  /* WSBX_CPU_* actually emitted */
+        wsbx_vmctx_layout lay;
+        wsbx_error *err;
+        wsbx_errkind fail;       /* first error of this function */
+        wsbx_csink *sink;
+
+        /* The function. */
+        uint32_t func;           /* index in the function index space */
+        const wsbx_functype *ft;
+        wsbx_reader r;
+        uint32_t op_offset;      /* module offset of the current instruction */
+        bool unreachable;
+        uint32_t dead_depth;     /* blocks opened while unreachable */
+
+        /* Locals: frame offsets from rbp and types, params first. */
+        uint32_t nlocals, locals_cap;
+        int32_t *local_off;
+        wsbx_valtype *local_type;
+        uint32_t slots_base;     /* bytes below rbp before stack slot 0 */
+        uint32_t out_size;       /* outgoing argument area at rsp */
+        uint32_t frame_patch;    /* code offset of the prologue's frame disp32 */
+
+        /* Operand stack. */
+        x64_val *stack;
+        uint32_t sp, max_sp, stack_cap;
+
+        /* Control stack. */
+        x64_ctl *ctl;
+        uint32_t nctl, ctl_cap;
+
+        /* Registers in use (by stack entries or by popped operands). */
+        uint32_t gpr_used, xmm_used;
+
+        x64_trapstub *stubs;
+        uint32_t nstubs, stubs_cap;
+        wsbx_label *scratch_labels; /* br_table targets, per depth */
+        uint32_t scratch_cap;
+        uint16_t *where;         /* argument assignment of a call */
+        uint32_t where_cap;
+
+        /* Where this function's code will start in the sink: records are
+         * written there directly with this base added. */
+        uint32_t base;
+} x64_cc;
+
+/* Stack slot i, and local i, as memory operands. */
+static inline wsbx_x64_mem x64_slot(const x64_cc *c, uint32_t i)
+{
+        return x64_mem(X64_RBP, -(int32_t)(c->slots_base + 16 * (i + 1)));
+}
+
+static inline wsbx_x64_mem x64_local(const x64_cc *c, uint32_t i)
+{
+        return x64_mem(X64_RBP, c->local_off[i]);
+}
+
+static inline bool x64_is_float_type(wsbx_valtype t)
+{
+        return t == WSBX_F32 || t == WSBX_F64 || t == WSBX_V128;
+}
+
+/* Operand size for an integer-class type. */
+static inline wsbx_x64_size x64_size_of(wsbx_valtype t)
+{
+        return t == WSBX_I32 ? X64_32 : X64_64;
+}
+
+/* Records the first error; later ones are dropped. Returns c->fail. */
+wsbx_errkind x64_fail(x64_cc *c, wsbx_errkind kind, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+wsbx_errkind x64_unsupported(x64_cc *c, wsbx_opcode op);
+
+wsbx_gpr x64_alloc_gpr(x64_cc *c);
+unsigned x64_alloc_xmm(x64_cc *c);
+void x64_free_gpr(x64_cc *c, wsbx_gpr r);
+void x64_free_xmm(x64_cc *c, unsigned r);
+/* Makes `r` free (moving or spilling the stack value that holds it) and
+ * marks it used by the caller. */
+void x64_claim_gpr(x64_cc *c, wsbx_gpr r);
+
+void x64_push_reg(x64_cc *c, wsbx_valtype t, unsigned reg);
+void x64_push_const(x64_cc *c, wsbx_valtype t, uint64_t k);
+void x64_push_slot(x64_cc *c, wsbx_valtype t);
+x64_val x64_vpop(x64_cc *c);
+/* Puts a popped value in a register the caller owns (the value's own
+ * register when it has one). */
+wsbx_gpr x64_to_gpr(x64_cc *c, const x64_val *v);
+unsigned x64_to_xmm(x64_cc *c, const x64_val *v);
+/* As x64_to_gpr, into a given register (claimed by the caller first). */
+void x64_load_into_gpr(x64_cc *c, const x64_val *v, wsbx_gpr dst);
+static inline wsbx_gpr x64_vpop_gpr(x64_cc *c)
+{
+        x64_val v = x64_vpop(c);
+        return x64_to_gpr(c, &v);
+}
+static inline unsigned x64_vpop_xmm(x64_cc *c)
+{
+        x64_val v = x64_vpop(c);
+        return x64_to_xmm(c, &v);
+}
+/* Releases a popped value's register, if any. */
+void x64_release(x64_cc *c, const x64_val *v);
+
+/* Spills every register value on the stack to its slot. */
+void x64_spill_all(x64_cc *c);
+
+/* Moves between registers, memory and slots by value type. */
+void x64_load_typed(x64_cc *c, wsbx_valtype t, unsigned reg, wsbx_x64_mem m);
+void x64_store_typed(x64_cc *c, wsbx_valtype t, wsbx_x64_mem m, unsigned reg);
+/* Stores value v (any kind) to m; a SLOT value is copied from its slot
+ * through r11 or xmm15 (never through m's base register). */
+void x64_store_val(x64_cc *c, const x64_val *v, wsbx_x64_mem m);
+
+/* A ud2 stub for `kind` at the current wasm offset. */
+wsbx_label x64_trap_label(x64_cc *c, wsbx_trap kind);
+/* Records the next instruction as one that may fault with `kind`. */
+void x64_trap_here(x64_cc *c, wsbx_trap kind);
+/* Records the current code offset against the current wasm offset. */
+void x64_addr_here(x64_cc *c);
+
+/* After a compare whose result is `cc` in the flags: when the next
+ * instruction is br_if or if, compiles it on the flags and returns true;
+ * else returns false and the caller materializes the 0/1 value. */
+bool x64_fuse_branch(x64_cc *c, wsbx_x64_cc cc);
+
+/* ------------------------------------------------------------------------ */
+/* codegen_int.c - integer ops, memory, globals, tables                     */
+/* ------------------------------------------------------------------------ */
+
+/* Pops the i32 index of a memory access of `size` bytes at `offset` and
+ * returns the operand to access; *owned is a register to free afterwards
+ * (X64_NOREG if none). Emits the bounds check the plan needs. */
+wsbx_x64_mem x64_mem_operand(x64_cc *c, uint64_t offset, unsigned size, wsbx_gpr *owned);
+
+/* Calls builtin `b`; args are popped values (or constants) placed in
+ * rsi, rdx, ... after the vmctx in rdi. Spills first; returns with rax
+ * holding the result (not pushed). */
+void x64_call_builtin(x64_cc *c, wsbx_builtin b, const x64_val *args, unsigned nargs);
+
+/* Each returns WSBX_OK or the error recorded in c (unsupported op). */
+wsbx_errkind x64_int_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+wsbx_errkind x64_memory_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+
+/* Float and SIMD hooks (codegen_float.c / codegen_simd.c when they land;
+ * until then codegen.c reports the op as not supported). */
+wsbx_errkind x64_float_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+wsbx_errkind x64_simd_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+
+/* ------------------------------------------------------------------------ */
+/* codegen_tramp.c - trampolines                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Entry trampoline (wsbx_array_fn) of defined function `func`. */
+void x64_emit_entry_trampoline(x64_cc *c, uint32_t func);
+/* Host trampoline (wasm convention -> array convention) of type `type`. */
+void x64_emit_host_trampoline(x64_cc *c, uint32_t type);
+
+/* Argument assignment of the wasm convention: for each param, a register
+ * (gpr or xmm number) or, when >= 0x100, stack slot (value - 0x100). */
+uint32_t x64_assign_args(const wsbx_functype *ft, uint16_t *where, uint32_t *nstack);
+#define X64_ARG_STACK 0x100
+
+#endif
