@@ -180,20 +180,19 @@ wsbx_errkind wsbx_artbuild_set_type_trampoline(wsbx_artbuild *b, uint32_t type_i
         return WSBX_OK;
 }
 
-/* Doubles *cap until it holds n + 1 elements of `size` bytes. */
-static bool grow(void **p, size_t *cap, size_t n, size_t size)
+/* Returns `p` grown to hold n + 1 elements of `size` bytes (doubling
+ * *cap), or NULL when out of memory (p is then still valid). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
 {
         if (n < *cap)
-                return true;
+                return p;
         size_t nc = *cap ? *cap * 2 : 64;
         if (nc > SIZE_MAX / size)
-                return false;
-        void *q = realloc(*p, nc * size);
-        if (!q)
-                return false;
-        *p = q;
-        *cap = nc;
-        return true;
+                return NULL;
+        void *q = realloc(p, nc * size);
+        if (q)
+                *cap = nc;
+        return q;
 }
 
 wsbx_errkind wsbx_artbuild_add_trap(wsbx_artbuild *b, uint32_t code_offset, wsbx_trap trap,
@@ -201,9 +200,10 @@ wsbx_errkind wsbx_artbuild_add_trap(wsbx_artbuild *b, uint32_t code_offset, wsbx
 {
         if (trap <= WSBX_TRAP_NONE || trap >= WSBX_TRAP_COUNT)
                 return bad(err, "artifact: trap site 0x%x: bad trap kind %d", code_offset, (int)trap);
-        if (b->ntraps >= UINT32_MAX ||
-            !grow((void **)&b->traps, &b->traps_cap, b->ntraps, sizeof *b->traps))
+        wsbx_art_trap *t = b->ntraps < UINT32_MAX ? grow(b->traps, &b->traps_cap, b->ntraps, sizeof *t) : NULL;
+        if (!t)
                 return nomem(err);
+        b->traps = t;
         b->traps[b->ntraps++] = (wsbx_art_trap){code_offset, (uint32_t)trap};
         return WSBX_OK;
 }
@@ -211,9 +211,10 @@ wsbx_errkind wsbx_artbuild_add_trap(wsbx_artbuild *b, uint32_t code_offset, wsbx
 wsbx_errkind wsbx_artbuild_add_addr(wsbx_artbuild *b, uint32_t code_offset, uint32_t wasm_offset,
                                     wsbx_error *err)
 {
-        if (b->naddrs >= UINT32_MAX ||
-            !grow((void **)&b->addrs, &b->addrs_cap, b->naddrs, sizeof *b->addrs))
+        struct addr_in *a = b->naddrs < UINT32_MAX ? grow(b->addrs, &b->addrs_cap, b->naddrs, sizeof *a) : NULL;
+        if (!a)
                 return nomem(err);
+        b->addrs = a;
         b->addrs[b->naddrs] = (struct addr_in){code_offset, wasm_offset, (uint32_t)b->naddrs};
         b->naddrs++;
         return WSBX_OK;
@@ -786,7 +787,6 @@ out:
 
 static void write_names(const wsbx_module *m, wsbx_buf *out)
 {
-        size_t base = out->len;
         size_t bytes = sizeof(wsbx_art_names) + sizeof(wsbx_art_str) * (size_t)m->nfuncs;
         wsbx_art_names h = {.count = m->nfuncs};
         uint64_t at = bytes;
@@ -805,7 +805,6 @@ static void write_names(const wsbx_module *m, wsbx_buf *out)
         for (uint32_t i = 0; i < m->nfuncs; i++)
                 if (m->func_names && m->func_names[i].len)
                         wsbx_buf_put(out, m->func_names[i].ptr, m->func_names[i].len);
-        (void)base;
 }
 
 static void write_data(const wsbx_module *m, const struct plan *p, wsbx_buf *out)
@@ -913,7 +912,8 @@ wsbx_errkind wsbx_artbuild_finish(wsbx_artbuild *b, uint8_t **out, size_t *out_l
                 return k;
 
         /* Sort and deduplicate the trap sites and address map. */
-        qsort(b->traps, b->ntraps, sizeof *b->traps, cmp_trap);
+        if (b->ntraps) /* qsort's pointer must not be NULL, even for 0 elements */
+                qsort(b->traps, b->ntraps, sizeof *b->traps, cmp_trap);
         size_t ntraps = 0;
         for (size_t i = 0; i < b->ntraps; i++) {
                 if (ntraps && b->traps[ntraps - 1].code_offset == b->traps[i].code_offset) {
@@ -926,7 +926,8 @@ wsbx_errkind wsbx_artbuild_finish(wsbx_artbuild *b, uint8_t **out, size_t *out_l
                 b->traps[ntraps++] = b->traps[i];
         }
         b->ntraps = ntraps;
-        qsort(b->addrs, b->naddrs, sizeof *b->addrs, cmp_addr);
+        if (b->naddrs)
+                qsort(b->addrs, b->naddrs, sizeof *b->addrs, cmp_addr);
         size_t naddrs = 0;
         for (size_t i = 0; i < b->naddrs; i++) {
                 if (naddrs && b->addrs[naddrs - 1].code == b->addrs[i].code)

@@ -795,7 +795,10 @@ static int check_segments(ctx *c)
                 if (in_image != (t->init == WSBX_ART_INIT_IMAGE))
                         return CORRUPT("section .wsbx.meta: elem %u: image flag disagrees with table %u", i, e->table);
                 uint64_t off;
-                if (in_image && (!const_offset(&e->offset, &off) || off + e->count > t->image_count))
+                /* An empty segment is in the image wherever it points
+                 * inside the table. */
+                if (in_image && (!const_offset(&e->offset, &off) ||
+                                 (e->count ? off + e->count > t->image_count : off > t->min)))
                         return CORRUPT("section .wsbx.meta: elem %u: outside table %u's image", i, e->table);
         }
         if (next_item != a->nitems)

@@ -305,8 +305,10 @@ Test(artifact, roundtrip_every_field)
                 const wsbx_art_type *t = &a->types[i];
                 cr_assert_eq(t->nparams, m->types[i].nparams);
                 cr_assert_eq(t->nresults, m->types[i].nresults);
-                cr_assert_eq(memcmp(a->blob + t->vt_off, m->types[i].params, t->nparams), 0);
-                cr_assert_eq(memcmp(a->blob + t->vt_off + t->nparams, m->types[i].results, t->nresults), 0);
+                for (uint32_t k = 0; k < t->nparams; k++)
+                        cr_assert_eq(a->blob[t->vt_off + k], m->types[i].params[k]);
+                for (uint32_t k = 0; k < t->nresults; k++)
+                        cr_assert_eq(a->blob[t->vt_off + t->nparams + k], m->types[i].results[k]);
                 cr_assert_eq(t->w2a_offset, FSLOT * 3 + 16 * i);
                 cr_assert_eq(t->w2a_size, 16);
         }
@@ -598,6 +600,7 @@ Test(artifact, large_dense_gets_an_image)
         /* 1.5 MiB written densely: bigger than "small" but over half full. */
         size_t n = 1536 * 1024;
         char *wat = malloc(n + 200);
+        cr_assert_not_null(wat);
         int h = sprintf(wat, "(memory 60) (data (i32.const 4096) \"");
         memset(wat + h, 'q', n);
         strcpy(wat + h + n, "\") (data (i32.const 3000000) \"x\")");
@@ -618,6 +621,7 @@ Test(artifact, large_half_empty_uses_segments)
 {
         size_t n = 1024 * 1024;
         char *wat = malloc(n + 200);
+        cr_assert_not_null(wat);
         int h = sprintf(wat, "(memory 80) (data (i32.const 0) \"");
         memset(wat + h, 'q', n);
         strcpy(wat + h + n, "\") (data (i32.const 4000000) \"x\")");
@@ -693,6 +697,25 @@ Test(artifact, imported_memory_never_gets_an_image)
         opened o = build_open("(import \"e\" \"m\" (memory 1)) (data (i32.const 0) \"a\")", true, &m, &b);
         cr_assert_eq(o.a.memories[0].flags, WSBX_ART_F_IMPORTED);
         cr_assert_eq(o.a.memories[0].init, WSBX_ART_INIT_SEGMENTS);
+        done(&o, m, b);
+}
+
+Test(artifact, table_image_with_empty_segment)
+{
+        wsbx_module *m;
+        uint8_t *b;
+        opened o = build_open("(table 10 funcref) (func) (func)"
+                              "(elem (i32.const 2) func 1 0) (elem (i32.const 9) func)",
+                              true, &m, &b);
+        const wsbx_art_table *t = &o.a.tables[0];
+        cr_assert_eq(t->init, WSBX_ART_INIT_IMAGE);
+        cr_assert_eq(t->image_count, 9);
+        const uint32_t *img = (const uint32_t *)(const void *)(o.a.blob + t->image_off);
+        cr_assert_eq(img[0], WSBX_ART_NONE);
+        cr_assert_eq(img[2], 1);
+        cr_assert_eq(img[3], 0);
+        cr_assert_eq(img[8], WSBX_ART_NONE);
+        cr_assert_eq(o.a.elems[1].flags, WSBX_ART_SEG_IN_IMAGE);
         done(&o, m, b);
 }
 
