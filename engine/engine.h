@@ -310,7 +310,12 @@ wsbx_errkind wsbx_module_decode(const uint8_t *bytes, size_t len, const wsbx_lim
                                 wsbx_module **out, wsbx_error *err);
 
 /* As wsbx_module_decode, but also accepts the text format: input that does
- * not start with the binary magic "\0asm" is parsed as a .wat module. */
+ * not start with the binary magic "\0asm" is parsed as a .wat module.
+ * Errors in text input carry a text position (err->line/col, 1-based):
+ * syntax errors with err->offset SIZE_MAX; errors the decoder or the
+ * validator finds in the text's binary encoding (wsbx_wat_to_binary's
+ * output) with the position of the token that produced the offending
+ * bytes, and err->offset still the offset into that encoding. */
 wsbx_errkind wsbx_module_load(const uint8_t *bytes, size_t len, const wsbx_limits_cfg *limits,
                               wsbx_module **out, wsbx_error *err);
 
@@ -333,6 +338,33 @@ wsbx_errkind wsbx_validate_func(const wsbx_module *m, uint32_t defined_index,
  * The binary is not validated: pass it to wsbx_module_decode. */
 wsbx_errkind wsbx_wat_to_binary(const char *text, size_t len, uint8_t **out, size_t *out_len,
                                 wsbx_error *err);
+
+/* A position map: which token of a text module produced which bytes of
+ * its binary encoding. Every instruction, every module field and every
+ * type use is mapped; bytes between two mapped tokens belong to the
+ * earlier one. Opaque; owned by whoever received it. */
+typedef struct wsbx_posmap wsbx_posmap;
+
+/* As wsbx_wat_to_binary, and on success also stores in *map a new
+ * position map of the binary (the caller frees it with
+ * wsbx_posmap_delete). On failure *map is NULL. The map of a
+ * `(module binary ...)` maps nothing. */
+wsbx_errkind wsbx_wat_to_binary_map(const char *text, size_t len, uint8_t **out, size_t *out_len,
+                                    wsbx_posmap **map, wsbx_error *err);
+
+/* The 1-based line and byte column of the token that produced byte
+ * `offset` of the binary. False, leaving *line and *col alone, when no
+ * token did (the module header) or `offset` is past the binary's end. */
+bool wsbx_posmap_find(const wsbx_posmap *map, size_t offset, uint32_t *line, uint32_t *col);
+
+/* Gives an error found in the binary (err->offset) the text position
+ * that produced its bytes: sets err->line/col when wsbx_posmap_find
+ * finds one; err->offset stays the offset into the binary. NULL map or
+ * err, or an error that has a line already: no change. */
+void wsbx_posmap_locate(const wsbx_posmap *map, wsbx_error *err);
+
+/* Frees a position map. NULL is allowed. */
+void wsbx_posmap_delete(wsbx_posmap *map);
 
 /* ------------------------------------------------------------------------ */
 /* wast scripts                                                             */

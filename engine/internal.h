@@ -386,6 +386,10 @@ wsbx_numclass wsbx_text_numclass(const char *s, size_t len);
  * the enclosing `(module`, which the caller has consumed together with an
  * optional $id. Produces the binary (malloc'ed, caller frees). */
 wsbx_errkind wsbx_wat_parse_fields(wsbx_lexer *lx, uint8_t **out, size_t *out_len, wsbx_error *err);
+/* As wsbx_wat_parse_fields, and on success a position map of the binary
+ * in *map (positions are the lexer's, so in the whole script). */
+wsbx_errkind wsbx_wat_parse_fields_map(wsbx_lexer *lx, uint8_t **out, size_t *out_len,
+                                       wsbx_posmap **map, wsbx_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* util: growable byte buffer (buf.c)                                       */
@@ -405,11 +409,14 @@ void wsbx_buf_sleb(wsbx_buf *b, int64_t v);
 /* Frees the buffer's memory and resets it. */
 void wsbx_buf_free(wsbx_buf *b);
 
+/* ------------------------------------------------------------------------ */
+/* wat*.c - the text parser's shared state (nothing else uses it)           */
+/* ------------------------------------------------------------------------ */
 
-/* ------------------------------------------------------------------------ */
-/* wat.c, wat_instr.c - parser state shared by the module and instruction  */
-/* halves of the text parser (nothing else uses it)                         */
-/* ------------------------------------------------------------------------ */
+/* The text parser is four files: wat.c (module fields, sections, the two
+ * passes), wat_ident.c (tokens, identifiers, references), wat_types.c
+ * (value types, function types, type uses) and wat_instr.c
+ * (instructions); wat_posmap.c keeps the position map they write. */
 
 /* Identifier map: name bytes -> index, open addressing. Names point into
  * the source or into the parser's arena; the map never copies them. */
@@ -426,13 +433,6 @@ typedef struct wsbx_idmap {
 
 #define WSBX_NO_INDEX UINT32_MAX
 
-/* Returns the slot for `name`, inserting it with index WSBX_NO_INDEX if it
- * is new; NULL when out of memory. */
-wsbx_idslot *wsbx_idmap_slot(wsbx_idmap *m, const char *name, uint32_t len);
-/* Returns the index bound to `name`, or WSBX_NO_INDEX. */
-uint32_t wsbx_idmap_get(const wsbx_idmap *m, const char *name, uint32_t len);
-void wsbx_idmap_free(wsbx_idmap *m);
-
 /* Index spaces of a module, in the order of their error names. */
 enum {
         WSBX_SP_FUNC,
@@ -445,17 +445,47 @@ enum {
         WSBX_SP_COUNT
 };
 
+/* A text position: 1-based line and byte column of a token. */
+typedef struct wsbx_wat_pos {
+        uint32_t line, col;
+} wsbx_wat_pos;
+
+static inline wsbx_wat_pos wsbx_wat_tokpos(const wsbx_token *t)
+{
+        return (wsbx_wat_pos){t->line, t->col};
+}
+
+/* One entry of a position map: the bytes from `off` up to the next mark
+ * were produced by the token at `at`. */
+typedef struct wsbx_wat_mark {
+        size_t off;
+        wsbx_wat_pos at;
+} wsbx_wat_mark;
+
+/* An output buffer that remembers which token produced which bytes. Marks
+ * are in increasing offset order, each at most b.len. Marks are only kept
+ * when the parser tracks positions (P->track); otherwise this is a plain
+ * buffer. Bytes are written through `b` with the wsbx_buf_* functions. */
+typedef struct wsbx_wat_buf {
+        wsbx_buf b;
+        wsbx_wat_mark *marks;
+        size_t nmarks, marks_cap;
+} wsbx_wat_buf;
+
 typedef struct wsbx_wat_type {
         uint32_t nparams, nresults;
         const uint8_t *vt; /* params then results */
+        wsbx_wat_pos at;   /* its definition, or the type use that added it */
 } wsbx_wat_type;
 
 /* A type use as written: (type x)? (param ...)* (result ...)*. */
 typedef struct wsbx_wat_typeuse {
         bool has_type;     /* (type x) present */
+        bool written;      /* any of the three lists present */
         uint32_t type;     /* its index (may be out of range if numeric) */
         uint32_t nparams, nresults; /* inline ones */
         uint32_t type_nparams;      /* params of the resolved type */
+        wsbx_wat_pos at;   /* its first keyword; where the parser stood if empty */
 } wsbx_wat_typeuse;
 
 typedef struct wsbx_wat_label {
@@ -477,50 +507,112 @@ typedef struct wsbx_wat {
         wsbx_lexer *lx;
         wsbx_error *err;
         wsbx_arena *arena;
+        bool track;         /* record positions in wsbx_wat_buf marks */
+        wsbx_wat_pos last;  /* the token wsbx_wat_next returned last */
 
         wsbx_idmap ids[WSBX_SP_COUNT];
         uint32_t counts[WSBX_SP_COUNT];
 
         wsbx_wat_type *types;
-        uint32_t ntypes, types_cap;
+        uint32_t ntypes;
+        size_t types_cap;
         wsbx_idmap sigs;    /* encoded function type -> first index */
 
         /* Scratch value types of the type use being parsed. */
         uint8_t *vt;
-        uint32_t nvt, vt_cap;
+        uint32_t nvt;
+        size_t vt_cap;
 
         /* The function being parsed. */
         wsbx_idmap locals;
         uint32_t nlocals;
         wsbx_wat_label *labels;
-        uint32_t nlabels, labels_cap;
+        uint32_t nlabels;
+        size_t labels_cap;
         wsbx_idmap label_ids; /* name -> innermost label position */
         wsbx_wat_frame *frames;
-        uint32_t nframes, frames_cap;
-        wsbx_buf pend;        /* folded instructions waiting for their operands */
+        uint32_t nframes;
+        size_t frames_cap;
+        wsbx_wat_buf pend;    /* folded instructions waiting for their operands */
 
         bool uses_datacount;
 } wsbx_wat;
 
-/* Token helpers. wsbx_wat_peek2 looks past the next token (a "(" usually)
- * without consuming either. */
+/* ------------------------------------------------------------------------ */
+/* wat_ident.c - tokens, identifiers and references                         */
+/* ------------------------------------------------------------------------ */
+
+/* "out of memory", with no position. */
+wsbx_errkind wsbx_wat_nomem(wsbx_wat *P);
+/* Returns `arr` reallocated to twice *cap elements of `elem` bytes (16 if
+ * *cap is 0) and updates *cap; NULL (and `arr` untouched) on failure. */
+void *wsbx_wat_grow(void *arr, size_t *cap, size_t elem);
+
+/* Returns the slot for `name`, inserting it with index WSBX_NO_INDEX if it
+ * is new; NULL when out of memory. */
+wsbx_idslot *wsbx_idmap_slot(wsbx_idmap *m, const char *name, uint32_t len);
+/* Returns the index bound to `name`, or WSBX_NO_INDEX. */
+uint32_t wsbx_idmap_get(const wsbx_idmap *m, const char *name, uint32_t len);
+void wsbx_idmap_free(wsbx_idmap *m);
+
+/* Token helpers. wsbx_wat_next records the token's position in P->last.
+ * wsbx_wat_peek2 looks past the next token (a "(" usually) without
+ * consuming either. */
 wsbx_errkind wsbx_wat_next(wsbx_wat *P, wsbx_token *t);
 wsbx_errkind wsbx_wat_peek(wsbx_wat *P, wsbx_token *t);
 wsbx_errkind wsbx_wat_peek2(wsbx_wat *P, wsbx_token *t1, wsbx_token *t2);
 bool wsbx_wat_is(const wsbx_token *t, const char *kw);
+/* "offset=N" and "align=N": true if `t` starts with `pre`; `num` is then
+ * the rest as a token of its own, a NUMBER if it is a well-formed nat. */
+bool wsbx_wat_kw_num(const wsbx_token *t, const char *pre, wsbx_token *num);
 /* "unknown operator NAME" for reserved tokens and words that are neither
  * instructions nor keywords of the format, else "unexpected token". */
 wsbx_errkind wsbx_wat_unexpected(wsbx_wat *P, const wsbx_token *t);
 wsbx_errkind wsbx_wat_expect(wsbx_wat *P, wsbx_tokkind kind, wsbx_token *t);
 wsbx_errkind wsbx_wat_expect_kw(wsbx_wat *P, const char *kw);
+/* True when the next two tokens are "(" and keyword `kw`; open_list
+ * consumes both, close_list expects ")". */
+bool wsbx_wat_at_list(wsbx_wat *P, const char *kw);
+wsbx_errkind wsbx_wat_open_list(wsbx_wat *P);
+wsbx_errkind wsbx_wat_close_list(wsbx_wat *P);
+
+/* A token's text for "%.*s" in messages, cut to 64 bytes. */
+#define WSBX_WAT_TOKFMT(t) (int)((t)->len > 64 ? 64 : (t)->len), (t)->start
+
 /* The name an ID token binds: the bytes after '$', or the decoded string
  * of $"..." (copied into the arena). */
 wsbx_errkind wsbx_wat_idname(wsbx_wat *P, const wsbx_token *t, const char **name, uint32_t *len);
+/* A reference: a number as written, or an $id bound in `ids` ("unknown
+ * WHAT $id" otherwise). *t receives the token, so callers can tell which. */
+wsbx_errkind wsbx_wat_ref(wsbx_wat *P, const wsbx_idmap *ids, const char *what, wsbx_token *t,
+                          uint32_t *out);
 /* An index or $id in `space`. */
 wsbx_errkind wsbx_wat_var(wsbx_wat *P, unsigned space, uint32_t *out);
 bool wsbx_wat_at_var(wsbx_wat *P);
-/* Value type keyword; returns 0 and reports an error otherwise. */
+/* Binds ID token `t` to `index` in `ids`; "duplicate WHAT $id" if bound. */
+wsbx_errkind wsbx_wat_bind(wsbx_wat *P, wsbx_idmap *ids, const char *what, const wsbx_token *t,
+                           uint32_t index);
+/* Binds an optional $id at the next token to index `index` of `space`;
+ * skip_opt_id consumes one without binding it (pass 2). */
+wsbx_errkind wsbx_wat_bind_opt_id(wsbx_wat *P, unsigned space, uint32_t index);
+wsbx_errkind wsbx_wat_skip_opt_id(wsbx_wat *P);
+
+/* ------------------------------------------------------------------------ */
+/* wat_types.c - value types, function types and type uses                  */
+/* ------------------------------------------------------------------------ */
+
+/* Value type keyword; "unexpected token" (or "unknown operator") else. */
 wsbx_errkind wsbx_wat_valtype(wsbx_wat *P, uint8_t *out);
+/* funcref or externref. */
+wsbx_errkind wsbx_wat_reftype(wsbx_wat *P, uint8_t *out);
+/* Adds a function type (params then results in vt) made at `at`. With
+ * `reuse`, an existing identical type is returned instead (implicit type
+ * uses). */
+wsbx_errkind wsbx_wat_add_type(wsbx_wat *P, const uint8_t *vt, uint32_t np, uint32_t nr, bool reuse,
+                               wsbx_wat_pos at, uint32_t *out);
+/* (param ...)* (result ...)* into P->vt, appended. With `names`, a param
+ * may carry one $id; bound as a local when `bind`. */
+wsbx_errkind wsbx_wat_params_results(wsbx_wat *P, bool names, bool bind, uint32_t *np, uint32_t *nr);
 /* Parses a type use; inline params and results land in P->vt. Names of
  * params are bound as locals when `bind_locals`; when !allow_names a named
  * param is an error (block types, call_indirect). */
@@ -529,7 +621,9 @@ wsbx_errkind wsbx_wat_parse_typeuse(wsbx_wat *P, bool allow_names, bool bind_loc
  * first matching type, appended when there is none. */
 wsbx_errkind wsbx_wat_typeuse_index(wsbx_wat *P, const wsbx_wat_typeuse *tu, uint32_t *out);
 
-/* wat_instr.c: */
+/* ------------------------------------------------------------------------ */
+/* wat_instr.c - instructions                                               */
+/* ------------------------------------------------------------------------ */
 
 enum {
         WSBX_WAT_BODY,   /* instructions up to and including the closing ")" */
@@ -538,9 +632,33 @@ enum {
 
 /* Parses instructions into `out` (no trailing `end`). Labels, locals and
  * every index space of P must be set up. Never recurses on nesting. */
-wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out);
+wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_wat_buf *out);
+/* An expression: a fresh label scope, wsbx_wat_instrs, then `end`, which
+ * maps to the last token read (the closing ")"). */
+wsbx_errkind wsbx_wat_expr(wsbx_wat *P, int mode, wsbx_wat_buf *out);
 /* Resets the per-function state: labels, frames and local names. */
 void wsbx_wat_labels_reset(wsbx_wat *P);
+
+/* ------------------------------------------------------------------------ */
+/* wat_posmap.c - where each output byte came from                          */
+/* ------------------------------------------------------------------------ */
+
+/* Marks the bytes written to `o` from now on as coming from `at` (when
+ * P->track). Out of memory sets o->b.oom. */
+void wsbx_wat_mark(wsbx_wat *P, wsbx_wat_buf *o, wsbx_wat_pos at);
+/* The position of byte `off` of `o`: that of the last mark at or before
+ * it; false if there is none. */
+bool wsbx_wat_buf_pos(const wsbx_wat_buf *o, size_t off, wsbx_wat_pos *at);
+/* Appends bytes [from, len) of `src` to `dst`, marks included. */
+void wsbx_wat_buf_put(wsbx_wat *P, wsbx_wat_buf *dst, const wsbx_wat_buf *src, size_t from);
+/* Truncates `o` to `len` bytes, dropping the marks past it. */
+void wsbx_wat_buf_cut(wsbx_wat_buf *o, size_t len);
+/* Moves bytes [from, len) of `src` to the end of `dst`, marks included. */
+void wsbx_wat_buf_move(wsbx_wat *P, wsbx_wat_buf *dst, wsbx_wat_buf *src, size_t from);
+void wsbx_wat_buf_free(wsbx_wat_buf *o);
+/* A position map made from `o`'s marks for its `len`-byte binary. The
+ * marks move into the map (o keeps its bytes). NULL when out of memory. */
+wsbx_posmap *wsbx_posmap_take(wsbx_wat_buf *o);
 
 /* ------------------------------------------------------------------------ */
 /* artifact.c - writing compiled artifacts (ELF64, see abi.h)               */

@@ -33,23 +33,14 @@ enum {
         FR_FELSE,    /* (else ...) of a folded if */
 };
 
-static wsbx_errkind nomem(wsbx_wat *P)
-{
-        return wsbx_error_set(P->err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
-}
-
 static wsbx_errkind push_frame(wsbx_wat *P, uint8_t kind, size_t pend_off, const char *label,
                                uint32_t label_len)
 {
         if (P->nframes == P->frames_cap) {
-                uint32_t cap = P->frames_cap ? P->frames_cap * 2 : 16;
-                if (cap < P->frames_cap)
-                        return nomem(P);
-                wsbx_wat_frame *f = realloc(P->frames, cap * sizeof *f);
-                if (!f)
-                        return nomem(P);
+                wsbx_wat_frame *f = wsbx_wat_grow(P->frames, &P->frames_cap, sizeof *f);
+                if (!f || P->nframes == UINT32_MAX)
+                        return wsbx_wat_nomem(P);
                 P->frames = f;
-                P->frames_cap = cap;
         }
         P->frames[P->nframes++] = (wsbx_wat_frame){
                 .kind = kind, .pend_off = pend_off, .label = label, .label_len = label_len,
@@ -67,14 +58,10 @@ static void pop_frame(wsbx_wat *P)
 static wsbx_errkind push_label(wsbx_wat *P, const char *name, uint32_t len)
 {
         if (P->nlabels == P->labels_cap) {
-                uint32_t cap = P->labels_cap ? P->labels_cap * 2 : 16;
-                if (cap < P->labels_cap)
-                        return nomem(P);
-                wsbx_wat_label *l = realloc(P->labels, cap * sizeof *l);
-                if (!l)
-                        return nomem(P);
+                wsbx_wat_label *l = wsbx_wat_grow(P->labels, &P->labels_cap, sizeof *l);
+                if (!l || P->nlabels == UINT32_MAX)
+                        return wsbx_wat_nomem(P);
                 P->labels = l;
-                P->labels_cap = cap;
         }
         wsbx_wat_label *l = &P->labels[P->nlabels];
         l->name = name;
@@ -83,7 +70,7 @@ static wsbx_errkind push_label(wsbx_wat *P, const char *name, uint32_t len)
         if (name) {
                 wsbx_idslot *s = wsbx_idmap_slot(&P->label_ids, name, len);
                 if (!s)
-                        return nomem(P);
+                        return wsbx_wat_nomem(P);
                 l->prev = s->index;
                 s->index = P->nlabels;
         }
@@ -107,7 +94,7 @@ void wsbx_wat_labels_reset(wsbx_wat *P)
 {
         P->nlabels = 0;
         P->nframes = 0;
-        P->pend.len = 0;
+        wsbx_wat_buf_cut(&P->pend, 0);
         wsbx_idmap_free(&P->label_ids);
         wsbx_idmap_free(&P->locals);
 }
@@ -123,65 +110,36 @@ static void emit_op(wsbx_buf *b, wsbx_opcode op)
         }
 }
 
+/* A label: a depth as written, or the depth of the innermost label that
+ * binds the $id. */
 static wsbx_errkind label_var(wsbx_wat *P, uint32_t *out)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_next(P, &t);
-        if (k)
+        wsbx_errkind k = wsbx_wat_ref(P, &P->label_ids, "label", &t, out);
+        if (k || t.kind != WSBX_TOK_ID)
                 return k;
-        if (t.kind == WSBX_TOK_NUMBER) {
-                uint64_t v;
-                if ((k = wsbx_text_nat(&t, UINT32_MAX, &v, P->err)))
-                        return k;
-                *out = (uint32_t)v;
-                return WSBX_OK;
-        }
-        if (t.kind != WSBX_TOK_ID)
-                return wsbx_wat_unexpected(P, &t);
-        const char *name;
-        uint32_t len;
-        if ((k = wsbx_wat_idname(P, &t, &name, &len)))
-                return k;
-        uint32_t pos = wsbx_idmap_get(&P->label_ids, name, len);
-        if (pos == WSBX_NO_INDEX || pos >= P->nlabels)
-                return wsbx_text_error(P->err, &t, "unknown label %.*s", (int)t.len, t.start);
-        *out = P->nlabels - 1 - pos;
+        /* Popping a label restores the binding it shadowed, so a bound
+         * name always refers to an open block. */
+        if (NEVER(*out >= P->nlabels))
+                return wsbx_text_error(P->err, &t, "unknown label %.*s", WSBX_WAT_TOKFMT(&t));
+        *out = P->nlabels - 1 - *out;
         return WSBX_OK;
 }
 
 static wsbx_errkind local_var(wsbx_wat *P, uint32_t *out)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_next(P, &t);
-        if (k)
-                return k;
-        if (t.kind == WSBX_TOK_NUMBER) {
-                uint64_t v;
-                if ((k = wsbx_text_nat(&t, UINT32_MAX, &v, P->err)))
-                        return k;
-                *out = (uint32_t)v;
-                return WSBX_OK;
-        }
-        if (t.kind != WSBX_TOK_ID)
-                return wsbx_wat_unexpected(P, &t);
-        const char *name;
-        uint32_t len;
-        if ((k = wsbx_wat_idname(P, &t, &name, &len)))
-                return k;
-        uint32_t idx = wsbx_idmap_get(&P->locals, name, len);
-        if (idx == WSBX_NO_INDEX)
-                return wsbx_text_error(P->err, &t, "unknown local %.*s", (int)t.len, t.start);
-        *out = idx;
-        return WSBX_OK;
+        return wsbx_wat_ref(P, &P->locals, "local", &t, out);
 }
 
 /* Optional label after block/loop/if, then the block type. Writes the
- * opcode and block type to `out`. Block types that fit the short forms
+ * opcode and block type to `o`. Block types that fit the short forms
  * (no params, at most one result) use them even when written as (type x),
  * as other encoders do; the others take a type index. */
-static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out, const char **label,
+static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_wat_buf *o, const char **label,
                                uint32_t *label_len)
 {
+        wsbx_buf *out = &o->b;
         wsbx_token t;
         wsbx_errkind k = wsbx_wat_peek(P, &t);
         if (k)
@@ -197,6 +155,8 @@ static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out, const
         if ((k = wsbx_wat_parse_typeuse(P, false, false, &tu)))
                 return k;
         emit_op(out, op);
+        if (tu.written)
+                wsbx_wat_mark(P, o, tu.at);
         if (tu.has_type) {
                 if (tu.type < P->ntypes && P->types[tu.type].nparams == 0 &&
                     P->types[tu.type].nresults <= 1) {
@@ -222,21 +182,6 @@ static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out, const
         return WSBX_OK;
 }
 
-/* "offset=N" and "align=N" keywords; the number starts after the '='. */
-static bool kw_prefix(const wsbx_token *t, const char *pre, wsbx_token *num)
-{
-        size_t n = strlen(pre);
-        if (t->kind != WSBX_TOK_KEYWORD || t->len < n || memcmp(t->start, pre, n) != 0)
-                return false;
-        *num = *t;
-        num->start += n;
-        num->len -= n;
-        num->col += (uint32_t)n;
-        num->kind = wsbx_text_numclass(num->start, num->len) == WSBX_NUM_NAT ? WSBX_TOK_NUMBER
-                                                                             : WSBX_TOK_RESERVED;
-        return true;
-}
-
 static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
 {
         uint64_t offset = 0, align = (uint64_t)1 << wsbx_ops[op].arg;
@@ -244,7 +189,7 @@ static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
         wsbx_errkind k;
         if ((k = wsbx_wat_peek(P, &t)))
                 return k;
-        if (kw_prefix(&t, "offset=", &num)) {
+        if (wsbx_wat_kw_num(&t, "offset=", &num)) {
                 wsbx_wat_next(P, &t);
                 if (num.kind != WSBX_TOK_NUMBER)
                         return wsbx_text_error(P->err, &t, "unknown operator %.*s", (int)t.len, t.start);
@@ -253,7 +198,7 @@ static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
                 if ((k = wsbx_wat_peek(P, &t)))
                         return k;
         }
-        if (kw_prefix(&t, "align=", &num)) {
+        if (wsbx_wat_kw_num(&t, "align=", &num)) {
                 wsbx_wat_next(P, &t);
                 if (num.kind != WSBX_TOK_NUMBER)
                         return wsbx_text_error(P->err, &t, "unknown operator %.*s", (int)t.len, t.start);
@@ -403,7 +348,7 @@ static wsbx_errkind br_table(wsbx_wat *P, wsbx_buf *out)
                 n++;
         }
         if (targets.oom) {
-                k = nomem(P);
+                k = wsbx_wat_nomem(P);
                 goto done;
         }
         if (n == 0) {
@@ -419,8 +364,9 @@ done:
         return k;
 }
 
-static wsbx_errkind immediates(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
+static wsbx_errkind immediates(wsbx_wat *P, wsbx_opcode op, wsbx_wat_buf *o)
 {
+        wsbx_buf *out = &o->b;
         wsbx_errkind k = WSBX_OK;
         uint32_t a, b;
         wsbx_token t, t2;
@@ -488,6 +434,8 @@ static wsbx_errkind immediates(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
                 wsbx_wat_typeuse tu;
                 if ((k = wsbx_wat_parse_typeuse(P, false, false, &tu)) || (k = wsbx_wat_typeuse_index(P, &tu, &b)))
                         break;
+                if (tu.written)
+                        wsbx_wat_mark(P, o, tu.at);
                 wsbx_buf_uleb(out, b);
                 wsbx_buf_uleb(out, a);
                 break;

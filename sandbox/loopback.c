@@ -1,0 +1,208 @@
+/* loopback.c - the message channel and its in-process transport.
+ *
+ * A channel is one shared mapping holding two single-producer,
+ * single-consumer rings of 64-byte descriptors (requests: supervisor ->
+ * worker; completions: worker -> supervisor) and one payload arena per
+ * direction, laid out as the cross-process transport will lay out its
+ * memfd: head and tail on separate cache lines, a doorbell word per ring.
+ * Loopback runs the worker on a thread of this process; the cross-process
+ * transport will run the same worker function in a jailed process over
+ * the same memory and replace only wsbx_loopback_start/stop.
+ *
+ * Waiting: a receiver spins for a short budget, then announces that it
+ * sleeps and sleeps on the ring's doorbell futex; a sender bumps the
+ * doorbell after publishing and issues FUTEX_WAKE only when the receiver
+ * said it sleeps. The order (publish tail, bump bell, read `sleeping`
+ * versus set `sleeping`, re-check tail, wait on the old bell value) is
+ * sequentially consistent, so a wake-up cannot be lost.
+ *
+ * Arena: each sender bump-allocates from its own arena and starts over at
+ * zero whenever its outgoing ring is empty, i.e. the receiver has
+ * released every descriptor (receivers read payloads before releasing).
+ * Indices read from shared memory are masked, offsets bounds-checked.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define SPIN_BUDGET 20000
+
+struct ring {
+        _Alignas(64) _Atomic uint32_t head; /* consumer's: next slot to read */
+        _Alignas(64) _Atomic uint32_t tail; /* producer's: next slot to write */
+        _Alignas(64) _Atomic uint32_t bell; /* futex word, bumped on every post */
+        _Atomic uint32_t sleeping;          /* consumer waits on bell */
+        _Atomic uint32_t closed;            /* producer hung up */
+        _Alignas(64) wsbx_msg slots[WSBX_RING_SLOTS];
+};
+
+/* The shared mapping. */
+struct chan {
+        struct ring sq, cq;
+        _Alignas(4096) uint8_t sq_arena[WSBX_ARENA_SIZE];
+        uint8_t cq_arena[WSBX_ARENA_SIZE];
+};
+
+struct wsbx_endpoint {
+        struct ring *out, *in;
+        uint8_t *out_arena;
+        const uint8_t *in_arena;
+        uint32_t cursor;          /* next free byte of out_arena */
+        wsbx_ep_stats stats;
+};
+
+struct wsbx_loopback {
+        struct chan *chan;
+        wsbx_endpoint sup, work;
+        pthread_t thread;
+        wsbx_worker_fn fn;
+        void *arg;
+};
+
+static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
+{
+        /* Not FUTEX_PRIVATE: the cross-process transport waits on the same
+         * words in a shared mapping. */
+        return syscall(SYS_futex, (uint32_t *)uaddr, op, val, NULL, NULL, 0);
+}
+
+void *wsbx_ep_alloc(wsbx_endpoint *ep, size_t len, uint32_t *off)
+{
+        if (atomic_load(&ep->out->head) == atomic_load(&ep->out->tail))
+                ep->cursor = 0;
+        size_t start = ((size_t)ep->cursor + 15) & ~(size_t)15;
+        if (len > WSBX_ARENA_SIZE || start > WSBX_ARENA_SIZE - len)
+                return NULL;
+        ep->cursor = (uint32_t)(start + len);
+        *off = (uint32_t)start;
+        return ep->out_arena + start;
+}
+
+int wsbx_ep_send(wsbx_endpoint *ep, const wsbx_msg *m)
+{
+        struct ring *r = ep->out;
+        if (atomic_load(&ep->in->closed))
+                return -EPIPE;
+        uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+        if (tail - atomic_load(&r->head) >= WSBX_RING_SLOTS)
+                return -EAGAIN;
+        r->slots[tail & (WSBX_RING_SLOTS - 1)] = *m;
+        atomic_store(&r->tail, tail + 1);
+        atomic_fetch_add(&r->bell, 1);
+        if (atomic_load(&r->sleeping))
+                futex(&r->bell, FUTEX_WAKE, INT_MAX);
+        return 0;
+}
+
+int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m)
+{
+        struct ring *r = ep->in;
+        uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+        for (uint32_t spin = 0;; spin++) {
+                if (atomic_load(&r->tail) != head)
+                        break;
+                if (atomic_load(&r->closed))
+                        return -EPIPE;
+                if (spin < SPIN_BUDGET) {
+                        __builtin_ia32_pause();
+                        continue;
+                }
+                uint32_t bell = atomic_load(&r->bell);
+                atomic_store(&r->sleeping, 1);
+                if (atomic_load(&r->tail) == head && !atomic_load(&r->closed)) {
+                        ep->stats.slept++;
+                        futex(&r->bell, FUTEX_WAIT, bell);
+                }
+                atomic_store(&r->sleeping, 0);
+                spin = 0;
+        }
+        ep->stats.received++;
+        /* Copy once: the peer may scribble on the slot afterwards. */
+        *m = r->slots[head & (WSBX_RING_SLOTS - 1)];
+        return 0;
+}
+
+const uint8_t *wsbx_ep_payload(const wsbx_endpoint *ep, const wsbx_msg *m)
+{
+        if (m->off > WSBX_ARENA_SIZE || m->len > WSBX_ARENA_SIZE - m->off)
+                return NULL;
+        return ep->in_arena + m->off;
+}
+
+void wsbx_ep_release(wsbx_endpoint *ep)
+{
+        atomic_fetch_add(&ep->in->head, 1);
+}
+
+void wsbx_ep_hangup(wsbx_endpoint *ep)
+{
+        atomic_store(&ep->out->closed, 1);
+        atomic_fetch_add(&ep->out->bell, 1);
+        futex(&ep->out->bell, FUTEX_WAKE, INT_MAX);
+}
+
+void wsbx_ep_get_stats(const wsbx_endpoint *ep, wsbx_ep_stats *out)
+{
+        *out = ep->stats;
+}
+
+static void *worker_thread(void *p)
+{
+        wsbx_loopback *lb = p;
+        lb->fn(&lb->work, lb->arg);
+        /* Whatever the worker did, the supervisor must not wait forever. */
+        wsbx_ep_hangup(&lb->work);
+        return NULL;
+}
+
+int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_endpoint **sup)
+{
+        wsbx_loopback *lb = calloc(1, sizeof *lb);
+        if (!lb)
+                return -ENOMEM;
+        void *mem = mmap(NULL, sizeof(struct chan), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                         -1, 0);
+        if (mem == MAP_FAILED) {
+                int e = -errno;
+                free(lb);
+                return e;
+        }
+        lb->chan = mem;
+        lb->sup = (wsbx_endpoint){&lb->chan->sq, &lb->chan->cq, lb->chan->sq_arena, lb->chan->cq_arena};
+        lb->work = (wsbx_endpoint){&lb->chan->cq, &lb->chan->sq, lb->chan->cq_arena, lb->chan->sq_arena};
+        lb->fn = fn;
+        lb->arg = arg;
+        /* The worker runs guest code that may need deep host frames
+         * (nested calls); give its thread a stack of known size. */
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, 8u << 20);
+        int e = pthread_create(&lb->thread, &attr, worker_thread, lb);
+        pthread_attr_destroy(&attr);
+        if (e) {
+                munmap(lb->chan, sizeof(struct chan));
+                free(lb);
+                return -e;
+        }
+        *out = lb;
+        *sup = &lb->sup;
+        return 0;
+}
+
+void wsbx_loopback_stop(wsbx_loopback *lb)
+{
+        if (!lb)
+                return;
+        wsbx_ep_hangup(&lb->sup);
+        pthread_join(lb->thread, NULL);
+        munmap(lb->chan, sizeof(struct chan));
+        free(lb);
+}

@@ -1,0 +1,369 @@
+/* sandbox.h - the sandbox's one interface header.
+ *
+ * The supervisor drives the runtime only through one message set: load an
+ * artifact, instantiate it (binding imports), look up an export, invoke a
+ * function with typed arguments (results or a trap come back), read and
+ * write globals, create host functions (calls to them travel back to the
+ * supervisor as HOST_CALL messages), and drop handles. Messages are
+ * fixed-size descriptors on two single-producer, single-consumer rings
+ * (requests in, completions out) whose payloads live in a per-direction
+ * arena and are addressed by offset, so the same bytes work between two
+ * processes over shared memory. Objects of the store are named by
+ * store-local handles (small integers); no pointer crosses the boundary.
+ *
+ * Life cycle of a session (one store, one worker):
+ *
+ *   wsbx_session *s;
+ *   wsbx_status st;
+ *   wsbx_session_open(NULL, &s);                  // starts the worker
+ *   wsbx_session_load(s, art, len, &mod, &st);    // artifact bytes (compiled)
+ *   wsbx_session_instantiate(s, mod, imports, n, &inst, &st);
+ *   wsbx_session_export(s, inst, "f", 1, &ext, &st);
+ *   wsbx_session_invoke(s, ext.handle, types, args, nargs, results, nres, &st);
+ *   wsbx_session_close(s);                        // stops the worker
+ *
+ * Error convention (docs/error-handling.md): every call returns 0 on
+ * success, a positive WSBX_SESS_* outcome when the guest or the request
+ * failed in an orderly way (a trap, a link error, an unknown export; `st`
+ * then says what), or a negative errno value when the transport failed or
+ * the worker broke the protocol (-EPROTO: a completion that is malformed,
+ * out of range or out of order; the session is then unusable and every
+ * later call fails with -EPIPE). Nothing here prints or exits.
+ *
+ * Today the worker runs on a thread of the calling process (loopback.c);
+ * the cross-process transport replaces loopback.c and changes nothing
+ * above it. Everything the worker sends back is validated as if hostile,
+ * in loopback too.
+ */
+#ifndef WSBX_SANDBOX_H
+#define WSBX_SANDBOX_H
+
+#include "abi.h"
+#include "engine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ------------------------------------------------------------------------ */
+/* session.c - the client (supervisor side)                                 */
+/* ------------------------------------------------------------------------ */
+
+/* A store-local handle. 0 is never a valid handle (ref.null for funcref
+ * values); valid handles are below WSBX_HANDLE_MAX. */
+typedef uint32_t wsbx_handle;
+#define WSBX_HANDLE_MAX (1u << 20)
+
+typedef struct wsbx_session wsbx_session;
+
+/* Outcomes that are not transport failures. */
+enum {
+        WSBX_SESS_OK = 0,
+        WSBX_SESS_TRAP = 1,     /* the guest trapped (st->trap, msg, backtrace) */
+        WSBX_SESS_LINK = 2,     /* instantiation: an import does not fit (st->msg) */
+        WSBX_SESS_ERROR = 3,    /* the worker refused the request (bad handle,
+                                 * wrong types, corrupt artifact; st->msg) */
+        WSBX_SESS_NOTFOUND = 4, /* no export of that name */
+};
+
+/* What went wrong, for a positive outcome. msg is NUL-terminated. */
+#define WSBX_STATUS_MSG_MAX 256
+#define WSBX_STATUS_BT_MAX 2048
+typedef struct wsbx_status {
+        int outcome;                   /* WSBX_SESS_* */
+        wsbx_trap trap;                /* TRAP: its kind */
+        uint32_t wasm_offset;          /* TRAP: UINT32_MAX when unknown */
+        char msg[WSBX_STATUS_MSG_MAX]; /* trap message or error text */
+        char backtrace[WSBX_STATUS_BT_MAX]; /* TRAP: one frame per line */
+} wsbx_status;
+
+/* An extern as EXPORT reports it. For functions, params/results point into
+ * the session's record of the handle and stay valid until the handle is
+ * dropped or the session closed. */
+typedef struct wsbx_extern {
+        wsbx_handle handle;
+        wsbx_externkind kind;
+        union {
+                struct {
+                        uint32_t nparams, nresults;
+                        const wsbx_valtype *params, *results;
+                } func;
+                wsbx_tabletype table;
+                wsbx_memtype memory;
+                wsbx_globaltype global;
+        } type;
+} wsbx_extern;
+
+/* A host function. Runs on the supervisor side when the guest calls it.
+ * args holds nargs values of the function's parameter types, results
+ * receives nresults values. Return 0, or fill `err` (NUL-terminated, at
+ * most WSBX_STATUS_MSG_MAX bytes) and return nonzero to make the guest
+ * trap with that message. It may call back into the session (nested
+ * invoke, global get/set) but must not close it. References: funcref
+ * values are handles (0 null), externref values opaque words (0 null). */
+typedef int (*wsbx_host_fn)(wsbx_session *s, void *ctx, const wsbx_val_raw *args, uint32_t nargs,
+                            wsbx_val_raw *results, uint32_t nresults, char *err);
+
+/* Worker entry for wsbx_session_open_worker (tests use it to stand in a
+ * hostile worker); the default is wsbx_worker_main. */
+struct wsbx_endpoint;
+typedef void (*wsbx_worker_fn)(struct wsbx_endpoint *ep, void *arg);
+
+/* Starts a worker with a fresh store and connects to it. On success *out
+ * is a new session the caller closes with wsbx_session_close. Returns 0 or
+ * -errno. */
+int wsbx_session_open(wsbx_session **out);
+int wsbx_session_open_worker(wsbx_worker_fn fn, void *arg, wsbx_session **out);
+
+/* Stops the worker (everything in its store goes with it) and frees the
+ * session. NULL is a no-op. */
+void wsbx_session_close(wsbx_session *s);
+
+/* Loads a compiled artifact (bytes are copied into a sealed memfd, which
+ * the worker maps) or an artifact file descriptor (borrowed: the worker
+ * duplicates it; it must be a file or sealed memfd that will not shrink).
+ * *module receives the module handle. A corrupt or foreign artifact is
+ * WSBX_SESS_ERROR with the loader's message. */
+int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_handle *module,
+                      wsbx_status *st);
+int wsbx_session_load_fd(wsbx_session *s, int fd, wsbx_handle *module, wsbx_status *st);
+
+/* Instantiates a module with imports[0..nimports) (extern handles, in the
+ * module's import order). Link errors come back as WSBX_SESS_LINK with the
+ * spec's wording ("incompatible import type", "unknown import"); a trap
+ * while initializing (segment out of bounds, the start function) as
+ * WSBX_SESS_TRAP. *instance receives the instance handle. */
+int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_handle *imports,
+                             uint32_t nimports, wsbx_handle *instance, wsbx_status *st);
+
+/* Looks up export `name` (len bytes, UTF-8) of an instance.
+ * WSBX_SESS_NOTFOUND when there is none. */
+int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name, size_t len,
+                        wsbx_extern *out, wsbx_status *st);
+
+/* Calls function `func` with nargs arguments of the given types and
+ * receives exactly nresults results (the function's result count, else
+ * WSBX_SESS_ERROR). result_types (may be NULL) receives their types. */
+int wsbx_session_invoke(wsbx_session *s, wsbx_handle func, const wsbx_valtype *types,
+                        const wsbx_val_raw *args, uint32_t nargs, wsbx_val_raw *results,
+                        wsbx_valtype *result_types, uint32_t nresults, wsbx_status *st);
+
+/* Reads or writes a global (set: WSBX_SESS_ERROR when immutable or of
+ * another type). */
+int wsbx_session_global_get(wsbx_session *s, wsbx_handle global, wsbx_val_raw *v, wsbx_valtype *type,
+                            wsbx_status *st);
+int wsbx_session_global_set(wsbx_session *s, wsbx_handle global, wsbx_valtype type,
+                            const wsbx_val_raw *v, wsbx_status *st);
+
+/* Creates a function of type `type` in the worker's store that, when
+ * called, runs fn(s, ctx, ...) here. *out receives its extern handle, to
+ * pass as an import. `type` is copied; ctx is borrowed until close. */
+int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_host_fn fn, void *ctx,
+                               wsbx_handle *out, wsbx_status *st);
+
+/* Forgets a handle (the worker frees what only it kept alive). Handles
+ * are shared: an export looked up twice yields the same handle, and
+ * dropping it drops it for both. */
+int wsbx_session_drop(wsbx_session *s, wsbx_handle h, wsbx_status *st);
+
+/* ------------------------------------------------------------------------ */
+/* spectest.c - the spec tests' `spectest` host module                      */
+/* ------------------------------------------------------------------------ */
+
+/* Instantiates the module the spec's reference interpreter provides as
+ * `spectest`: print, print_i32, print_i64, print_f32, print_f64,
+ * print_i32_f32, print_f64_f64 (host functions; each argument is written
+ * to `out` as the reference does, "42 : i32", nothing when out is NULL),
+ * globals global_i32 = 666, global_i64 = 666, global_f32 = 666.6,
+ * global_f64 = 666.6, table (10 20 funcref) and memory (1 2). *instance
+ * receives an instance handle whose exports the caller binds by name.
+ * Returns as wsbx_session_instantiate; compile errors become -EINVAL. */
+int wsbx_spectest_instantiate(wsbx_session *s, FILE *out, wsbx_handle *instance, wsbx_status *st);
+
+/* Writes one value as the reference interpreter's print does, e.g.
+ * "666.6 : f32", plus a newline. */
+void wsbx_spectest_print_value(FILE *out, wsbx_valtype t, const wsbx_val_raw *v);
+
+/* ------------------------------------------------------------------------ */
+/* proto.c - descriptors, payloads, validation                              */
+/* ------------------------------------------------------------------------ */
+
+/* Message kinds. A request's completion carries the request's kind and
+ * seq; HOST_CALL is the one message the worker starts (in the middle of
+ * an INVOKE), answered by a HOST_RETURN request with the same seq. */
+typedef enum wsbx_msg_kind {
+        WSBX_MSG_NONE = 0,
+        WSBX_MSG_LOAD,          /* flags FD: value = fd; else payload = artifact bytes
+                                 * -> handle = module */
+        WSBX_MSG_INSTANTIATE,   /* handle = module, payload = count u32 extern handles
+                                 * -> handle = instance */
+        WSBX_MSG_EXPORT,        /* handle = instance, payload = name
+                                 * -> handle, arg0 = kind, payload = type (below) */
+        WSBX_MSG_INVOKE,        /* handle = func, payload = count values
+                                 * -> payload = count values */
+        WSBX_MSG_GLOBAL_GET,    /* handle -> payload = 1 value */
+        WSBX_MSG_GLOBAL_SET,    /* handle, payload = 1 value -> nothing */
+        WSBX_MSG_HOST_FUNC_NEW, /* value = host id, arg0 = nparams, payload = count
+                                 * types (params then results) -> handle */
+        WSBX_MSG_HOST_CALL,     /* worker -> supervisor: value = host id, payload =
+                                 * count values */
+        WSBX_MSG_HOST_RETURN,   /* supervisor -> worker, seq of the HOST_CALL: status
+                                 * OK + count values, or ERROR + fault */
+        WSBX_MSG_DROP,          /* handle -> nothing */
+        WSBX_MSG_CLOSE,         /* the worker frees its store and exits */
+        WSBX_MSG_KIND_COUNT
+} wsbx_msg_kind;
+
+/* Completion statuses (the wire form of WSBX_SESS_*). */
+enum {
+        WSBX_ST_OK = 0,
+        WSBX_ST_TRAP = 1,     /* payload: fault */
+        WSBX_ST_LINK = 2,     /* payload: fault (message only) */
+        WSBX_ST_ERROR = 3,    /* payload: fault (message only) */
+        WSBX_ST_NOTFOUND = 4, /* no payload */
+        WSBX_ST_COUNT
+};
+
+enum {
+        WSBX_MSG_F_FD = 1u << 0, /* LOAD: the artifact is the descriptor in `value` */
+};
+
+/* One descriptor. Both rings carry the same 64-byte shape. */
+typedef struct wsbx_msg {
+        uint16_t kind;   /* wsbx_msg_kind */
+        uint16_t flags;  /* WSBX_MSG_F_* */
+        uint32_t seq;    /* request number; completions repeat it */
+        int32_t status;  /* completions and HOST_RETURN: WSBX_ST_* */
+        uint32_t handle;
+        uint32_t arg0, arg1;
+        uint32_t count;  /* items in the payload */
+        uint32_t off;    /* payload: [off, off + len) of the sender's arena */
+        uint32_t len;
+        uint32_t reserved0;
+        uint64_t value;
+        uint8_t reserved[16];
+} wsbx_msg;
+_Static_assert(sizeof(wsbx_msg) == 64, "descriptors are one cache line");
+
+/* Payload records. Values travel as `count` 16-byte raw slots followed by
+ * `count` type bytes (len = 17 * count exactly). References: funcref =
+ * handle in the low 32 bits (0 null), externref = opaque 64-bit word (0
+ * null). */
+#define WSBX_VAL_WIRE 17u
+
+/* Failures: this header, then msg_len bytes of message, then bt_len bytes
+ * of backtrace text. */
+typedef struct wsbx_msg_fault {
+        uint32_t trap;        /* wsbx_trap (TRAP only) */
+        uint32_t wasm_offset; /* UINT32_MAX unknown */
+        uint32_t msg_len;     /* < WSBX_STATUS_MSG_MAX */
+        uint32_t bt_len;      /* < WSBX_STATUS_BT_MAX */
+} wsbx_msg_fault;
+
+/* Non-function extern types (EXPORT of a table, memory, global). A
+ * function's type is nparams (arg1) + nresults type bytes. */
+enum {
+        WSBX_XT_HAS_MAX = 1u << 0,
+        WSBX_XT_MUT = 1u << 1,
+        WSBX_XT_SHARED = 1u << 2,
+        WSBX_XT_IS64 = 1u << 3,
+};
+typedef struct wsbx_msg_xtype {
+        uint8_t type;  /* table: element type; global: value type */
+        uint8_t flags; /* WSBX_XT_* */
+        uint8_t pad[6];
+        uint64_t min, max;
+} wsbx_msg_xtype;
+_Static_assert(sizeof(wsbx_msg_xtype) == 24, "");
+
+/* Static name of a message kind ("invoke"), "?" when out of range. */
+const char *wsbx_msg_kind_name(uint32_t kind);
+
+/* Whether t is a value type (i32 ... externref). */
+bool wsbx_valtype_ok(uint32_t t);
+
+struct wsbx_endpoint;
+
+/* Encoders: write a payload into the sender's arena and set m->off, len
+ * and count. Return 0, or -E2BIG when the arena cannot hold it. */
+int wsbx_proto_put_bytes(struct wsbx_endpoint *ep, wsbx_msg *m, const void *p, size_t len);
+int wsbx_proto_put_vals(struct wsbx_endpoint *ep, wsbx_msg *m, const wsbx_valtype *types,
+                        const wsbx_val_raw *vals, uint32_t n);
+/* msg and bt may be NULL; both are cut to fit the wsbx_status fields. */
+int wsbx_proto_put_fault(struct wsbx_endpoint *ep, wsbx_msg *m, uint32_t trap, uint32_t wasm_offset,
+                         const char *msg, const char *bt);
+
+/* Decoders: check a received payload as hostile and copy it out. Values:
+ * m->count must be at most max and len exactly WSBX_VAL_WIRE * count;
+ * every type byte a value type; funcref handles below WSBX_HANDLE_MAX;
+ * bytes a value of its type does not use are cleared. Faults: lengths
+ * within the record and the status fields, a known trap kind. Return 0 or
+ * -EPROTO. */
+int wsbx_proto_get_vals(const struct wsbx_endpoint *ep, const wsbx_msg *m, wsbx_valtype *types,
+                        wsbx_val_raw *vals, uint32_t max);
+int wsbx_proto_get_fault(const struct wsbx_endpoint *ep, const wsbx_msg *m, wsbx_status *st);
+
+/* ------------------------------------------------------------------------ */
+/* loopback.c - rings, arenas, doorbells; the in-process transport          */
+/* ------------------------------------------------------------------------ */
+
+#define WSBX_RING_SLOTS 64u          /* power of two */
+#define WSBX_ARENA_SIZE (1u << 20)   /* bytes of payload per direction */
+
+/* One side's view of the channel. Senders write descriptors to their
+ * outgoing ring and payloads to their own arena; receivers copy each
+ * descriptor out once, read its payload from the peer's arena (bounds
+ * checked here), and then release the slot. A payload stays valid until
+ * the receiver releases its descriptor. */
+typedef struct wsbx_endpoint wsbx_endpoint;
+
+/* Reserves len bytes (16-byte aligned) in the sender's arena and returns a
+ * pointer to write them at, or NULL when the arena cannot hold them. *off
+ * receives the offset to put in the descriptor. */
+void *wsbx_ep_alloc(wsbx_endpoint *ep, size_t len, uint32_t *off);
+
+/* Posts a descriptor (and rings the peer's doorbell if it sleeps).
+ * Returns 0, -EPIPE when the peer is gone, -EAGAIN when the ring is full. */
+int wsbx_ep_send(wsbx_endpoint *ep, const wsbx_msg *m);
+
+/* Waits for the next descriptor from the peer and copies it to *m.
+ * Returns 0 or -EPIPE (peer gone). */
+int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m);
+
+/* The payload of a received descriptor: a pointer into the peer's arena,
+ * after checking [m->off, m->off + m->len) lies inside it. NULL with a
+ * non-zero length means out of bounds. Read it once (copy out): the peer
+ * may be writing to it. */
+const uint8_t *wsbx_ep_payload(const wsbx_endpoint *ep, const wsbx_msg *m);
+
+/* Releases the oldest received descriptor (and with it its payload). */
+void wsbx_ep_release(wsbx_endpoint *ep);
+
+/* Statistics: how often a receiver had to sleep, how often it found a
+ * message while spinning. */
+typedef struct wsbx_ep_stats {
+        uint64_t received, spun, slept;
+} wsbx_ep_stats;
+void wsbx_ep_get_stats(const wsbx_endpoint *ep, wsbx_ep_stats *out);
+
+/* A loopback channel: the supervisor's endpoint, and a thread running
+ * fn(worker endpoint, arg). */
+typedef struct wsbx_loopback wsbx_loopback;
+int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_endpoint **sup);
+/* Waits for the worker thread to end (after it received CLOSE or saw the
+ * supervisor hang up) and frees the channel. */
+void wsbx_loopback_stop(wsbx_loopback *lb);
+/* Marks the caller's side closed: the peer's recv then fails with -EPIPE. */
+void wsbx_ep_hangup(wsbx_endpoint *ep);
+
+/* ------------------------------------------------------------------------ */
+/* worker.c - the dispatcher (worker side)                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Serves requests on ep against a fresh store until CLOSE or hangup. All
+ * it knows of the supervisor is what arrives on ep; all it hands back is
+ * handles, offsets and copies. */
+void wsbx_worker_main(wsbx_endpoint *ep, void *arg);
+
+#endif
