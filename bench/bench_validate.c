@@ -14,76 +14,33 @@
  * or `FILE  SIZE  error  MESSAGE` when the module does not decode.
  * MB are 10^6 bytes.
  */
+#include "bench_util.h"
 #include "engine.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define MAX_FILE (256u << 20)
-
-static double now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
-static int read_file(const char *path, uint8_t **out, size_t *len)
-{
-        FILE *f = fopen(path, "rb");
-        if (!f)
-                return -errno;
-        uint8_t *buf = NULL;
-        size_t n = 0, cap = 0;
-        for (;;) {
-                if (n == cap) {
-                        uint8_t *nb;
-                        if (cap >= MAX_FILE || !(nb = realloc(buf, cap ? 2 * cap : 65536))) {
-                                free(buf);
-                                fclose(f);
-                                return -EFBIG;
-                        }
-                        buf = nb;
-                        cap = cap ? 2 * cap : 65536;
-                }
-                size_t got = fread(buf + n, 1, cap - n, f);
-                n += got;
-                if (got == 0)
-                        break;
-        }
-        int bad = ferror(f);
-        fclose(f);
-        if (bad) {
-                free(buf);
-                return -EIO;
-        }
-        *out = buf;
-        *len = n;
-        return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-        double x = *(const double *)a, y = *(const double *)b;
-        return (x > y) - (x < y);
-}
+typedef struct input {
+        const uint8_t *bytes;
+        size_t len;
+} input;
 
 /* Times `iters` decodes; returns milliseconds, or a negative value if a
  * decode failed (it succeeded once already, so that would be a bug). */
-static double time_decodes(const uint8_t *bytes, size_t len, unsigned long iters)
+static double time_decodes(void *ctx, unsigned long iters)
 {
+        const uint8_t *bytes = ((input *)ctx)->bytes;
+        size_t len = ((input *)ctx)->len;
         wsbx_error err;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         for (unsigned long i = 0; i < iters; i++) {
                 wsbx_module *m;
                 if (wsbx_module_decode(bytes, len, NULL, &m, &err) != WSBX_OK)
                         return -1;
                 wsbx_module_delete(m);
         }
-        return now_ms() - t0;
+        return bench_now_ms() - t0;
 }
 
 static void usage(void)
@@ -115,8 +72,8 @@ int main(int argc, char **argv)
                 usage();
                 return 2;
         }
-        double *mbps = calloc(runs, sizeof *mbps);
-        if (!mbps)
+        double *ms = calloc(runs, sizeof *ms);
+        if (!ms)
                 return 1;
 
         for (int i = 1; i < argc; i++) {
@@ -127,7 +84,7 @@ int main(int argc, char **argv)
                 const char *path = argv[i];
                 uint8_t *bytes = NULL;
                 size_t len = 0;
-                int r = read_file(path, &bytes, &len);
+                int r = bench_read_file(path, &bytes, &len);
                 if (r < 0) {
                         printf("%s\t0\terror\t%s\n", path, strerror(-r));
                         status = 1;
@@ -146,34 +103,20 @@ int main(int argc, char **argv)
                 }
                 wsbx_module_delete(m);
 
-                /* Calibrate: double the count until one batch takes a
-                 * tenth of a run, then scale up to a whole run. */
-                unsigned long iters = 1;
-                double t;
-                while ((t = time_decodes(bytes, len, iters)) >= 0 && t < min_ms / 10 && iters < (1ul << 30))
-                        iters *= 2;
-                if (t >= 0 && t > 0)
-                        iters = (unsigned long)((double)iters * min_ms / t) + 1;
-
-                bool ok = t >= 0;
-                for (unsigned k = 0; ok && k < runs; k++) {
-                        t = time_decodes(bytes, len, iters);
-                        ok = t > 0;
-                        if (ok)
-                                mbps[k] = (double)len * (double)iters / (t * 1e3);
-                }
-                if (!ok) {
+                input in = { bytes, len };
+                unsigned long iters;
+                double med_ms = bench_measure(time_decodes, &in, runs, min_ms, &iters, ms);
+                if (med_ms <= 0) {
                         printf("%s\t%zu\terror\tdecode failed while timing\n", path, len);
                         free(bytes);
                         status = 1;
                         continue;
                 }
-                qsort(mbps, runs, sizeof *mbps, cmp_double);
-                double med = runs % 2 ? mbps[runs / 2] : (mbps[runs / 2 - 1] + mbps[runs / 2]) / 2;
+                double med = (double)len / (med_ms * 1e3);
                 printf("%s\t%zu\t%.2f\t%.4f\n", path, len, med, (double)len / (med * 1e3));
                 fflush(stdout);
                 free(bytes);
         }
-        free(mbps);
+        free(ms);
         return status;
 }

@@ -586,7 +586,16 @@ static bool is_block_op(wsbx_opcode op)
         return op == WSBX_OP_block || op == WSBX_OP_loop || op == WSBX_OP_if;
 }
 
-wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
+/* Ends the innermost block with the `end` that token `t` stands for. */
+static void close_block(wsbx_wat *P, wsbx_wat_buf *out, const wsbx_token *t)
+{
+        wsbx_wat_mark(P, out, wsbx_wat_tokpos(t));
+        wsbx_buf_u8(&out->b, 0x0b);
+        pop_label(P);
+        pop_frame(P);
+}
+
+wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_wat_buf *out)
 {
         uint32_t base = P->nframes;
         wsbx_errkind k = push_frame(P, mode == WSBX_WAT_BODY ? FR_BODY : FR_SINGLE, 0, NULL, 0);
@@ -598,8 +607,8 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                         P->nframes = base;
                         return WSBX_OK;
                 }
-                if (P->pend.oom || out->oom)
-                        return nomem(P);
+                if (P->pend.b.oom || out->b.oom)
+                        return wsbx_wat_nomem(P);
                 wsbx_token t, t2;
                 const char *label;
                 uint32_t label_len;
@@ -614,15 +623,12 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                                 return WSBX_OK;
                         case FR_FOP:
                                 wsbx_wat_next(P, &t);
-                                wsbx_buf_put(out, P->pend.data + top->pend_off, P->pend.len - top->pend_off);
-                                P->pend.len = top->pend_off;
+                                wsbx_wat_buf_move(P, out, &P->pend, top->pend_off);
                                 pop_frame(P);
                                 continue;
                         case FR_FBLOCK:
                                 wsbx_wat_next(P, &t);
-                                wsbx_buf_u8(out, 0x0b);
-                                pop_label(P);
-                                pop_frame(P);
+                                close_block(P, out, &t);
                                 continue;
                         case FR_FTHEN:
                                 wsbx_wat_next(P, &t);
@@ -631,23 +637,20 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                                 if (t.kind == WSBX_TOK_LPAREN && wsbx_wat_is(&t2, "else")) {
                                         wsbx_wat_next(P, &t);
                                         wsbx_wat_next(P, &t);
-                                        wsbx_buf_u8(out, 0x05);
+                                        wsbx_wat_mark(P, out, wsbx_wat_tokpos(&t2));
+                                        wsbx_buf_u8(&out->b, 0x05);
                                         top->kind = FR_FELSE;
                                         continue;
                                 }
                                 if ((k = wsbx_wat_expect(P, WSBX_TOK_RPAREN, &t)))
                                         return k;
-                                wsbx_buf_u8(out, 0x0b);
-                                pop_label(P);
-                                pop_frame(P);
+                                close_block(P, out, &t);
                                 continue;
                         case FR_FELSE:
                                 wsbx_wat_next(P, &t);
                                 if ((k = wsbx_wat_expect(P, WSBX_TOK_RPAREN, &t)))
                                         return k;
-                                wsbx_buf_u8(out, 0x0b);
-                                pop_label(P);
-                                pop_frame(P);
+                                close_block(P, out, &t);
                                 continue;
                         default:
                                 return wsbx_wat_unexpected(P, &t);
@@ -658,8 +661,7 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                         if (top->kind == FR_FIF_COND && wsbx_wat_is(&t2, "then")) {
                                 wsbx_wat_next(P, &t);
                                 wsbx_wat_next(P, &t);
-                                wsbx_buf_put(out, P->pend.data + top->pend_off, P->pend.len - top->pend_off);
-                                P->pend.len = top->pend_off;
+                                wsbx_wat_buf_move(P, out, &P->pend, top->pend_off);
                                 if ((k = push_label(P, top->label, top->label_len)))
                                         return k;
                                 top->kind = FR_FTHEN;
@@ -672,19 +674,23 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                                 return wsbx_wat_unexpected(P, &t2);
                         wsbx_wat_next(P, &t);
                         wsbx_wat_next(P, &t2);
+                        /* Blocks write their head at once; an if and any
+                         * other operator wait in P->pend for their
+                         * operands, and their marks with them. */
+                        wsbx_wat_buf *dst = op == WSBX_OP_if || !is_block_op(op) ? &P->pend : out;
+                        size_t off = dst->b.len;
+                        wsbx_wat_mark(P, dst, wsbx_wat_tokpos(&t2));
                         if (op == WSBX_OP_if) {
-                                size_t off = P->pend.len;
-                                if ((k = block_head(P, op, &P->pend, &label, &label_len)) ||
+                                if ((k = block_head(P, op, dst, &label, &label_len)) ||
                                     (k = push_frame(P, FR_FIF_COND, off, label, label_len)))
                                         return k;
                         } else if (is_block_op(op)) {
-                                if ((k = block_head(P, op, out, &label, &label_len)) ||
+                                if ((k = block_head(P, op, dst, &label, &label_len)) ||
                                     (k = push_label(P, label, label_len)) ||
                                     (k = push_frame(P, FR_FBLOCK, 0, label, label_len)))
                                         return k;
                         } else {
-                                size_t off = P->pend.len;
-                                if ((k = immediates(P, op, &P->pend)) || (k = push_frame(P, FR_FOP, off, NULL, 0)))
+                                if ((k = immediates(P, op, dst)) || (k = push_frame(P, FR_FOP, off, NULL, 0)))
                                         return k;
                         }
                         continue;
@@ -698,9 +704,7 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                                 wsbx_wat_next(P, &t);
                                 if ((k = end_label(P, top)))
                                         return k;
-                                wsbx_buf_u8(out, 0x0b);
-                                pop_label(P);
-                                pop_frame(P);
+                                close_block(P, out, &t);
                                 continue;
                         }
                         if (wsbx_wat_is(&t, "else")) {
@@ -709,7 +713,8 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                                 wsbx_wat_next(P, &t);
                                 if ((k = end_label(P, top)))
                                         return k;
-                                wsbx_buf_u8(out, 0x05);
+                                wsbx_wat_mark(P, out, wsbx_wat_tokpos(&t));
+                                wsbx_buf_u8(&out->b, 0x05);
                                 top->kind = FR_ELSE;
                                 continue;
                         }
@@ -717,6 +722,7 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                         if (op == WSBX_OP_INVALID)
                                 return wsbx_wat_unexpected(P, &t);
                         wsbx_wat_next(P, &t);
+                        wsbx_wat_mark(P, out, wsbx_wat_tokpos(&t));
                         if (is_block_op(op)) {
                                 if ((k = block_head(P, op, out, &label, &label_len)) ||
                                     (k = push_label(P, label, label_len)) ||
@@ -734,4 +740,15 @@ wsbx_errkind wsbx_wat_instrs(wsbx_wat *P, int mode, wsbx_buf *out)
                         return wsbx_wat_unexpected(P, &t);
                 }
         }
+}
+
+wsbx_errkind wsbx_wat_expr(wsbx_wat *P, int mode, wsbx_wat_buf *out)
+{
+        wsbx_wat_labels_reset(P);
+        wsbx_errkind k = wsbx_wat_instrs(P, mode, out);
+        if (k)
+                return k;
+        wsbx_wat_mark(P, out, P->last);
+        wsbx_buf_u8(&out->b, 0x0b);
+        return WSBX_OK;
 }

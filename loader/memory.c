@@ -175,6 +175,8 @@ wsbx_memory_plan wsbx_memory_plan_choose(const wsbx_memory_config *cfg, uint32_t
 static int map_region(const wsbx_memory_plan *p, uint64_t bytes, uint8_t **map, size_t *len)
 {
         size_t total = p->guard_before + p->reserve + p->guard_after;
+        if (!total) /* a zero-page memory configured without guards */
+                total = host_page();
         uint8_t *m = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                           -1, 0);
         if (m == MAP_FAILED)

@@ -116,10 +116,14 @@ int wsbx_code_register(const wsbx_code_info *info, wsbx_code_reg **out)
         size_t at = 0;
         while (at < n && cur->regs[at]->lo < r->lo)
                 at++;
-        if ((at > 0 && cur->regs[at - 1]->hi > r->lo) || (at < n && cur->regs[at]->lo < r->hi)) {
-                pthread_mutex_unlock(&registry_lock);
-                free(r);
-                return -EEXIST;
+        for (size_t i = 0; i < n; i++) {
+                const struct wsbx_code_reg *c = cur->regs[i];
+                /* lo == hi: emptied by an unregister that ran out of memory. */
+                if (c->lo != c->hi && c->lo < r->hi && r->lo < c->hi) {
+                        pthread_mutex_unlock(&registry_lock);
+                        free(r);
+                        return -EEXIST;
+                }
         }
         struct registry *next = malloc(sizeof *next + (n + 1) * sizeof next->regs[0]);
         if (!next) {
@@ -150,10 +154,11 @@ void wsbx_code_unregister(wsbx_code_reg *reg)
         if (n > 1) {
                 next = malloc(sizeof *next + (n - 1) * sizeof next->regs[0]);
                 if (!next) {
-                        /* Without memory for a smaller copy, mark the slot
-                         * empty in place: readers skip ranges with lo == hi,
-                         * and the pointer stays valid until a later writer
-                         * drops it. Stores of whole words are atomic. */
+                        /* Without memory for a smaller copy, empty the
+                         * entry in place: no PC lies in [lo, lo), so
+                         * readers pass over it. The record stays allocated
+                         * (a few dozen bytes, for the process's life) because
+                         * a reader may still hold it. */
                         for (size_t i = 0; i < n; i++)
                                 if (cur->regs[i] == reg)
                                         __atomic_store_n(&reg->hi, reg->lo, __ATOMIC_SEQ_CST);
@@ -354,7 +359,8 @@ static void chain(int sig, siginfo_t *si, void *ctx)
         dfl.sa_handler = SIG_DFL;
         sigemptyset(&dfl.sa_mask);
         sigaction(sig, &dfl, NULL);
-        for (;;) pause();
+        if (si->si_code <= 0)
+                raise(sig);
 }
 
 static void on_signal(int sig, siginfo_t *si, void *ctx)
@@ -505,6 +511,8 @@ int wsbx_call_guarded(wsbx_stack *s, wsbx_array_fn fn, struct wsbx_vmctx *callee
                       struct wsbx_vmctx *caller, wsbx_val_raw *vals, uint32_t nvals,
                       wsbx_trap_info *trap)
 {
+        if (!s || !fn || !trap)
+                return -EINVAL;
         int rc = wsbx_trap_init();
         if (rc == 0)
                 rc = wsbx_trap_thread_init();

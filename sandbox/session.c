@@ -1,0 +1,646 @@
+/* session.c - the client side of the message set (supervisor).
+ *
+ * Every wsbx_session_* call builds one request, posts it and waits for its
+ * completion. While it waits, the worker may post HOST_CALLs (from inside
+ * an INVOKE or from a start function during INSTANTIATE): each runs the
+ * host function here and answers with a HOST_RETURN; a host function may
+ * itself call the session, so waiting nests, one level per host call.
+ *
+ * Everything the worker posts is checked before use: the kind and seq
+ * must answer the request in flight (or be a HOST_CALL where one may come),
+ * the status must be one that request can have, handles must be in range
+ * and of the kind the request creates, counts must match the function type
+ * the session recorded for the handle, and payloads must lie in the arena
+ * and have the length their count implies (proto.c). A violation marks
+ * the session broken: the call returns -EPROTO and every later one -EPIPE,
+ * as a worker that breaks the protocol is as good as dead.
+ *
+ * The session keeps one record per handle it was handed (its kind, and for
+ * functions the type), indexed by handle; handles are below
+ * WSBX_HANDLE_MAX, so the table stays bounded.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define KIND_NONE 0xff
+#define TYPE_UNKNOWN UINT32_MAX
+
+struct hrec {
+        uint8_t kind;        /* wsbx_externkind, or one of the two below, or KIND_NONE */
+        uint32_t nparams;    /* func: TYPE_UNKNOWN when never reported */
+        uint32_t nresults;
+        wsbx_valtype *types; /* func: params then results (owned) */
+};
+#define KIND_MODULE 0x10
+#define KIND_INSTANCE 0x11
+
+struct hostfn {
+        wsbx_host_fn fn;
+        void *ctx;
+        uint32_t nparams, nresults;
+        wsbx_valtype *types;
+};
+
+struct wsbx_session {
+        wsbx_loopback *lb;
+        wsbx_endpoint *ep;
+        uint32_t seq;
+        bool broken;
+        uint32_t depth;      /* requests in flight (nesting through host calls) */
+        struct hrec *h;
+        uint32_t hcap;
+        struct hostfn *hosts;
+        uint32_t nhosts, hostcap;
+};
+
+/* Host calls nest on the worker's guest stack and on ours; a bound keeps a
+ * guest that recurses through a host function from exhausting either. */
+#define MAX_DEPTH 64
+
+static void status_clear(wsbx_status *st)
+{
+        st->outcome = WSBX_SESS_OK;
+        st->trap = WSBX_TRAP_NONE;
+        st->wasm_offset = UINT32_MAX;
+        st->msg[0] = 0;
+        st->backtrace[0] = 0;
+}
+
+static int status_error(wsbx_status *st, const char *msg)
+{
+        status_clear(st);
+        st->outcome = WSBX_SESS_ERROR;
+        snprintf(st->msg, sizeof st->msg, "%s", msg);
+        return WSBX_SESS_ERROR;
+}
+
+static int broken(wsbx_session *s)
+{
+        s->broken = true;
+        return -EPROTO;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Handle records                                                           */
+/* ------------------------------------------------------------------------ */
+
+static struct hrec *rec(wsbx_session *s, wsbx_handle h)
+{
+        return h < s->hcap && s->h[h].kind != KIND_NONE ? &s->h[h] : NULL;
+}
+
+static void rec_clear(struct hrec *r)
+{
+        free(r->types);
+        r->types = NULL;
+        r->kind = KIND_NONE;
+        r->nparams = r->nresults = TYPE_UNKNOWN;
+}
+
+/* Records that the worker handed out h as an object of `kind`. The worker
+ * may hand out the same handle again (exports are shared) but not as
+ * another kind while the first is live. */
+static int rec_add(wsbx_session *s, wsbx_handle h, uint8_t kind, struct hrec **out)
+{
+        if (h == 0 || h >= WSBX_HANDLE_MAX)
+                return broken(s);
+        if (h >= s->hcap) {
+                uint32_t cap = s->hcap ? s->hcap : 64;
+                while (cap <= h)
+                        cap *= 2;
+                struct hrec *n = realloc(s->h, (size_t)cap * sizeof *n);
+                if (!n)
+                        return -ENOMEM;
+                for (uint32_t i = s->hcap; i < cap; i++)
+                        n[i] = (struct hrec){KIND_NONE, TYPE_UNKNOWN, TYPE_UNKNOWN, NULL};
+                s->h = n;
+                s->hcap = cap;
+        }
+        struct hrec *r = &s->h[h];
+        if (r->kind != KIND_NONE && r->kind != kind)
+                return broken(s);
+        r->kind = kind;
+        *out = r;
+        return 0;
+}
+
+static int rec_set_functype(struct hrec *r, const wsbx_valtype *types, uint32_t nparams, uint32_t nresults)
+{
+        wsbx_valtype *t = malloc((size_t)nparams + nresults + 1);
+        if (!t)
+                return -ENOMEM;
+        memcpy(t, types, (size_t)nparams + nresults);
+        free(r->types);
+        r->types = t;
+        r->nparams = nparams;
+        r->nresults = nresults;
+        return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Round trips                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Which statuses each request may complete with. */
+static bool status_allowed(uint32_t kind, int32_t status)
+{
+        switch (status) {
+        case WSBX_ST_OK:
+        case WSBX_ST_ERROR:
+                return true;
+        case WSBX_ST_TRAP:
+                return kind == WSBX_MSG_INVOKE || kind == WSBX_MSG_INSTANTIATE;
+        case WSBX_ST_LINK:
+                return kind == WSBX_MSG_INSTANTIATE;
+        case WSBX_ST_NOTFOUND:
+                return kind == WSBX_MSG_EXPORT;
+        default:
+                return false;
+        }
+}
+
+static int serve_host_call(wsbx_session *s, const wsbx_msg *m);
+
+/* Posts req and waits for its completion, serving host calls meanwhile.
+ * On 0 the completion is in *cmp and still held: decode its payload, then
+ * call done(). */
+static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp)
+{
+        if (s->broken)
+                return -EPIPE;
+        if (s->depth >= MAX_DEPTH)
+                return -ELOOP;
+        req->seq = ++s->seq;
+        int e = wsbx_ep_send(s->ep, req);
+        if (e < 0) {
+                s->broken = true;
+                return e;
+        }
+        s->depth++;
+        for (;;) {
+                e = wsbx_ep_recv(s->ep, cmp);
+                if (e < 0) {
+                        s->broken = true;
+                        break;
+                }
+                if (cmp->kind == WSBX_MSG_HOST_CALL &&
+                    (req->kind == WSBX_MSG_INVOKE || req->kind == WSBX_MSG_INSTANTIATE)) {
+                        e = serve_host_call(s, cmp);
+                        if (e < 0)
+                                break;
+                        continue;
+                }
+                if (cmp->kind != req->kind || cmp->seq != req->seq || !status_allowed(req->kind, cmp->status)) {
+                        wsbx_ep_release(s->ep);
+                        e = broken(s);
+                        break;
+                }
+                e = 0;
+                break;
+        }
+        s->depth--;
+        return e;
+}
+
+static void done(wsbx_session *s)
+{
+        wsbx_ep_release(s->ep);
+}
+
+/* Turns a non-OK completion into its outcome (releasing it). */
+static int failed(wsbx_session *s, const wsbx_msg *cmp, wsbx_status *st)
+{
+        status_clear(st);
+        static const int outcome[WSBX_ST_COUNT] = {
+                [WSBX_ST_TRAP] = WSBX_SESS_TRAP,
+                [WSBX_ST_LINK] = WSBX_SESS_LINK,
+                [WSBX_ST_ERROR] = WSBX_SESS_ERROR,
+                [WSBX_ST_NOTFOUND] = WSBX_SESS_NOTFOUND,
+        };
+        if (cmp->status != WSBX_ST_NOTFOUND && wsbx_proto_get_fault(s->ep, cmp, st) < 0) {
+                done(s);
+                return broken(s);
+        }
+        done(s);
+        if (cmp->status != WSBX_ST_TRAP)
+                st->trap = WSBX_TRAP_NONE;
+        st->outcome = outcome[cmp->status];
+        return st->outcome;
+}
+
+/* A completion that must carry nothing but a status and maybe a handle. */
+static int expect_empty(wsbx_session *s, const wsbx_msg *cmp)
+{
+        if (cmp->len != 0 || cmp->count != 0) {
+                done(s);
+                return broken(s);
+        }
+        done(s);
+        return 0;
+}
+
+/* A HOST_CALL: check it, run the host function, answer. */
+static int serve_host_call(wsbx_session *s, const wsbx_msg *m)
+{
+        if (m->value >= s->nhosts) {
+                wsbx_ep_release(s->ep);
+                return broken(s);
+        }
+        const struct hostfn *h = &s->hosts[m->value];
+        uint32_t n = h->nparams > h->nresults ? h->nparams : h->nresults;
+        wsbx_val_raw *vals = calloc((size_t)n * 2 + 2, sizeof *vals);
+        wsbx_valtype *types = malloc((size_t)n + 1);
+        char *err = calloc(1, WSBX_STATUS_MSG_MAX);
+        int e = vals && types && err ? 0 : -ENOMEM;
+        if (e == 0 && (wsbx_proto_get_vals(s->ep, m, types, vals, h->nparams) < 0 || m->count != h->nparams ||
+                       memcmp(types, h->types, h->nparams) != 0))
+                e = broken(s);
+        wsbx_ep_release(s->ep);
+        if (e < 0) {
+                free(vals);
+                free(types);
+                free(err);
+                return e;
+        }
+        wsbx_val_raw *results = vals + n + 1;
+        wsbx_msg ret = {.kind = WSBX_MSG_HOST_RETURN, .seq = m->seq};
+        int rc = h->fn(s, h->ctx, vals, h->nparams, results, h->nresults, err);
+        if (rc == 0) {
+                ret.status = WSBX_ST_OK;
+                e = wsbx_proto_put_vals(s->ep, &ret, h->types + h->nparams, results, h->nresults);
+        } else {
+                ret.status = WSBX_ST_ERROR;
+                err[WSBX_STATUS_MSG_MAX - 1] = 0;
+                e = wsbx_proto_put_fault(s->ep, &ret, WSBX_TRAP_HOST, UINT32_MAX, err[0] ? err : "host error",
+                                         NULL);
+        }
+        if (e == 0)
+                e = wsbx_ep_send(s->ep, &ret);
+        if (e < 0)
+                s->broken = true;
+        free(vals);
+        free(types);
+        free(err);
+        return e;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The API                                                                  */
+/* ------------------------------------------------------------------------ */
+
+int wsbx_session_open_worker(wsbx_worker_fn fn, void *arg, wsbx_session **out)
+{
+        wsbx_session *s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        int e = wsbx_loopback_start(fn, arg, &s->lb, &s->ep);
+        if (e < 0) {
+                free(s);
+                return e;
+        }
+        *out = s;
+        return 0;
+}
+
+int wsbx_session_open(wsbx_session **out)
+{
+        return wsbx_session_open_worker(wsbx_worker_main, NULL, out);
+}
+
+void wsbx_session_close(wsbx_session *s)
+{
+        if (!s)
+                return;
+        if (!s->broken) {
+                wsbx_msg m = {.kind = WSBX_MSG_CLOSE, .seq = ++s->seq};
+                wsbx_ep_send(s->ep, &m);
+        }
+        wsbx_loopback_stop(s->lb);
+        for (uint32_t i = 0; i < s->hcap; i++)
+                free(s->h[i].types);
+        free(s->h);
+        for (uint32_t i = 0; i < s->nhosts; i++)
+                free(s->hosts[i].types);
+        free(s->hosts);
+        free(s);
+}
+
+/* A sealed memfd holding bytes, for LOAD: the worker maps code from it. */
+static int memfd_of(const uint8_t *bytes, size_t len)
+{
+        int fd = memfd_create("wsbx-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return -errno;
+        size_t done_n = 0;
+        while (done_n < len) {
+                ssize_t w = write(fd, bytes + done_n, len - done_n);
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        int e = -errno;
+                        close(fd);
+                        return e;
+                }
+                done_n += (size_t)w;
+        }
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+                int e = -errno;
+                close(fd);
+                return e;
+        }
+        return fd;
+}
+
+static int finish_handle(wsbx_session *s, const wsbx_msg *cmp, uint8_t kind, wsbx_handle *out)
+{
+        struct hrec *r;
+        int e = expect_empty(s, cmp);
+        if (e < 0)
+                return e;
+        e = rec_add(s, cmp->handle, kind, &r);
+        if (e < 0)
+                return e;
+        *out = cmp->handle;
+        return 0;
+}
+
+int wsbx_session_load_fd(wsbx_session *s, int fd, wsbx_handle *module, wsbx_status *st)
+{
+        status_clear(st);
+        if (fd < 0)
+                return -EBADF;
+        wsbx_msg req = {.kind = WSBX_MSG_LOAD, .flags = WSBX_MSG_F_FD, .value = (uint64_t)fd}, cmp;
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        return finish_handle(s, &cmp, KIND_MODULE, module);
+}
+
+int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_handle *module, wsbx_status *st)
+{
+        status_clear(st);
+        if (s->broken)
+                return -EPIPE;
+        int fd = memfd_of(bytes, len);
+        if (fd < 0)
+                return fd;
+        /* Loopback shares the descriptor table; the cross-process transport
+         * sends fd with SCM_RIGHTS and the worker sees its own number. */
+        int e = wsbx_session_load_fd(s, fd, module, st);
+        close(fd);
+        return e;
+}
+
+int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_handle *imports, uint32_t nimports,
+                             wsbx_handle *instance, wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_INSTANTIATE, .handle = module, .count = nimports}, cmp;
+        if (s->broken)
+                return -EPIPE;
+        if (wsbx_proto_put_bytes(s->ep, &req, imports, (size_t)nimports * sizeof *imports) < 0)
+                return status_error(st, "too many imports for one message");
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        return finish_handle(s, &cmp, KIND_INSTANCE, instance);
+}
+
+int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name, size_t len, wsbx_extern *out,
+                        wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_EXPORT, .handle = instance}, cmp;
+        if (s->broken)
+                return -EPIPE;
+        if (wsbx_proto_put_bytes(s->ep, &req, name, len) < 0)
+                return status_error(st, "export name too long for one message");
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+
+        const uint8_t *p = wsbx_ep_payload(s->ep, &cmp);
+        struct hrec *r;
+        memset(out, 0, sizeof *out);
+        if (!p || cmp.arg0 > WSBX_EXTERN_GLOBAL)
+                goto bad;
+        out->kind = (wsbx_externkind)cmp.arg0;
+        if (out->kind == WSBX_EXTERN_FUNC) {
+                uint32_t np = cmp.arg1, n = cmp.count;
+                if (cmp.len != n || np > n || n > WSBX_ARENA_SIZE)
+                        goto bad;
+                wsbx_valtype *t = malloc((size_t)n + 1);
+                if (!t) {
+                        done(s);
+                        return -ENOMEM;
+                }
+                memcpy(t, p, n);
+                done(s);
+                for (uint32_t i = 0; i < n; i++)
+                        if (!wsbx_valtype_ok(t[i])) {
+                                free(t);
+                                return broken(s);
+                        }
+                e = rec_add(s, cmp.handle, WSBX_EXTERN_FUNC, &r);
+                if (e == 0)
+                        e = rec_set_functype(r, t, np, n - np);
+                free(t);
+                if (e < 0)
+                        return e;
+                out->type.func.nparams = r->nparams;
+                out->type.func.nresults = r->nresults;
+                out->type.func.params = r->types;
+                out->type.func.results = r->types + r->nparams;
+        } else {
+                wsbx_msg_xtype x;
+                if (cmp.len != sizeof x || cmp.count != 0)
+                        goto bad;
+                memcpy(&x, p, sizeof x);
+                done(s);
+                bool has_max = x.flags & WSBX_XT_HAS_MAX;
+                if ((has_max && x.max < x.min) || (x.flags & ~0xfu))
+                        return broken(s);
+                wsbx_limits lim = {x.min, has_max ? x.max : 0, has_max};
+                switch (out->kind) {
+                case WSBX_EXTERN_TABLE:
+                        if (x.type != WSBX_FUNCREF && x.type != WSBX_EXTERNREF)
+                                return broken(s);
+                        out->type.table = (wsbx_tabletype){x.type, lim};
+                        break;
+                case WSBX_EXTERN_MEMORY:
+                        out->type.memory = (wsbx_memtype){lim, (x.flags & WSBX_XT_SHARED) != 0,
+                                                          (x.flags & WSBX_XT_IS64) != 0};
+                        break;
+                default:
+                        if (!wsbx_valtype_ok(x.type))
+                                return broken(s);
+                        out->type.global = (wsbx_globaltype){x.type, (x.flags & WSBX_XT_MUT) != 0};
+                        break;
+                }
+                e = rec_add(s, cmp.handle, (uint8_t)out->kind, &r);
+                if (e < 0)
+                        return e;
+        }
+        out->handle = cmp.handle;
+        return 0;
+bad:
+        done(s);
+        return broken(s);
+}
+
+int wsbx_session_invoke(wsbx_session *s, wsbx_handle func, const wsbx_valtype *types, const wsbx_val_raw *args,
+                        uint32_t nargs, wsbx_val_raw *results, wsbx_valtype *result_types, uint32_t nresults,
+                        wsbx_status *st)
+{
+        status_clear(st);
+        const struct hrec *r = rec(s, func);
+        if (!r || r->kind != WSBX_EXTERN_FUNC)
+                return status_error(st, "not a function handle");
+        if (r->nparams != TYPE_UNKNOWN &&
+            (r->nparams != nargs || r->nresults != nresults || memcmp(r->types, types, nargs) != 0))
+                return status_error(st, "type mismatch: arguments or results do not fit the function");
+        wsbx_msg req = {.kind = WSBX_MSG_INVOKE, .handle = func}, cmp;
+        if (s->broken)
+                return -EPIPE;
+        if (wsbx_proto_put_vals(s->ep, &req, types, args, nargs) < 0)
+                return status_error(st, "too many arguments for one message");
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        wsbx_valtype *rt = malloc((size_t)nresults + 1);
+        if (!rt) {
+                done(s);
+                return -ENOMEM;
+        }
+        e = wsbx_proto_get_vals(s->ep, &cmp, rt, results, nresults);
+        done(s);
+        /* The record may have been dropped by a nested call meanwhile. */
+        r = rec(s, func);
+        if (e == 0 && (cmp.count != nresults ||
+                       (r && r->nparams != TYPE_UNKNOWN && memcmp(rt, r->types + r->nparams, nresults) != 0)))
+                e = -EPROTO;
+        for (uint32_t i = 0; e == 0 && i < nresults; i++) {
+                struct hrec *fr;
+                if (rt[i] == WSBX_FUNCREF && results[i].i64 != 0)
+                        e = rec_add(s, (wsbx_handle)results[i].i64, WSBX_EXTERN_FUNC, &fr);
+        }
+        if (e == 0 && result_types)
+                memcpy(result_types, rt, nresults);
+        free(rt);
+        if (e == -EPROTO)
+                return broken(s);
+        return e;
+}
+
+int wsbx_session_global_get(wsbx_session *s, wsbx_handle global, wsbx_val_raw *v, wsbx_valtype *type,
+                            wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_GLOBAL_GET, .handle = global}, cmp;
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        wsbx_valtype t = 0;
+        e = wsbx_proto_get_vals(s->ep, &cmp, &t, v, 1);
+        done(s);
+        if (e < 0 || cmp.count != 1)
+                return broken(s);
+        struct hrec *fr;
+        if (t == WSBX_FUNCREF && v->i64 != 0 && (e = rec_add(s, (wsbx_handle)v->i64, WSBX_EXTERN_FUNC, &fr)) < 0)
+                return e;
+        *type = t;
+        return 0;
+}
+
+int wsbx_session_global_set(wsbx_session *s, wsbx_handle global, wsbx_valtype type, const wsbx_val_raw *v,
+                            wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_GLOBAL_SET, .handle = global}, cmp;
+        if (s->broken)
+                return -EPIPE;
+        if (wsbx_proto_put_vals(s->ep, &req, &type, v, 1) < 0)
+                return -E2BIG;
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        return expect_empty(s, &cmp);
+}
+
+int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_host_fn fn, void *ctx,
+                               wsbx_handle *out, wsbx_status *st)
+{
+        status_clear(st);
+        uint32_t n = type->nparams + type->nresults;
+        if (type->nparams > WSBX_ARENA_SIZE || type->nresults > WSBX_ARENA_SIZE)
+                return status_error(st, "host function type too large");
+        if (s->nhosts == s->hostcap) {
+                uint32_t cap = s->hostcap ? 2 * s->hostcap : 16;
+                struct hostfn *h = realloc(s->hosts, (size_t)cap * sizeof *h);
+                if (!h)
+                        return -ENOMEM;
+                s->hosts = h;
+                s->hostcap = cap;
+        }
+        wsbx_valtype *t = malloc((size_t)n + 1);
+        if (!t)
+                return -ENOMEM;
+        memcpy(t, type->params, type->nparams);
+        memcpy(t + type->nparams, type->results, type->nresults);
+        for (uint32_t i = 0; i < n; i++)
+                if (!wsbx_valtype_ok(t[i])) {
+                        free(t);
+                        return status_error(st, "host function type: not a value type");
+                }
+        uint32_t id = s->nhosts;
+        s->hosts[id] = (struct hostfn){fn, ctx, type->nparams, type->nresults, t};
+        s->nhosts++;
+
+        wsbx_msg req = {.kind = WSBX_MSG_HOST_FUNC_NEW, .value = id, .arg0 = type->nparams}, cmp;
+        int e = -EPIPE;
+        if (!s->broken && (e = wsbx_proto_put_bytes(s->ep, &req, t, n)) == 0) {
+                req.count = n;
+                e = round_trip(s, &req, &cmp);
+        }
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        e = finish_handle(s, &cmp, WSBX_EXTERN_FUNC, out);
+        if (e < 0)
+                return e;
+        return rec_set_functype(&s->h[*out], t, type->nparams, type->nresults);
+}
+
+int wsbx_session_drop(wsbx_session *s, wsbx_handle h, wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_DROP, .handle = h}, cmp;
+        int e = round_trip(s, &req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        e = expect_empty(s, &cmp);
+        if (e == 0 && h < s->hcap)
+                rec_clear(&s->h[h]);
+        return e;
+}
