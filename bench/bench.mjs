@@ -4,8 +4,10 @@
 // measure(fn, runs, minMs): fn(iters) does `iters` repetitions of the work
 // and returns the milliseconds they took (negative: the work failed).
 // Double the count until one batch takes a tenth of minMs, scale it to
-// minMs, then time `runs` batches of that count. Returns { iters, ms }
-// with the median milliseconds per repetition, or null when fn failed.
+// minMs, then time `runs` batches of that count (rescaled and timed again
+// when the median batch took under half of minMs). Returns { iters, ms, per }:
+// the median milliseconds per repetition and every batch's (sorted), or
+// null when fn failed.
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export function median(v) {
@@ -21,13 +23,21 @@ export function measure(fn, runs, minMs) {
   if (t < 0) return null;
   // A zero reading (a coarse clock) keeps the doubled count.
   if (t > 0) iters = Math.floor(iters * minMs / t) + 1;
-  const per = [];
-  for (let k = 0; k < runs; k++) {
-    t = fn(iters);
-    if (t < 0) return null;
-    per.push(t / iters);
+  // A slow calibration batch leaves the count too small: rescale from
+  // the median of the runs and time them again (as bench_util.c).
+  let per, ms;
+  for (let again = 0; again < 3; again++) {
+    per = [];
+    for (let k = 0; k < runs; k++) {
+      t = fn(iters);
+      if (t < 0) return null;
+      per.push(t / iters);
+    }
+    ms = median(per);
+    if (ms * iters >= minMs / 2 || !(ms > 0) || iters >= 2 ** 30) break;
+    iters = Math.min(Math.floor(minMs / ms) + 1, 16 * iters); // the slow spell may come back
   }
-  return { iters, ms: median(per) };
+  return { iters, ms, per };
 }
 
 // Parses `--runs N --min-ms MS` and the names after them; `extra` maps

@@ -79,12 +79,26 @@ double bench_measure(bench_timed_fn fn, void *ctx, unsigned runs, double min_ms,
         /* A zero reading (a coarse clock) keeps the doubled count. */
         if (t > 0)
                 n = (unsigned long)((double)n * min_ms / t) + 1;
-        for (unsigned k = 0; k < runs; k++) {
-                t = fn(ctx, n);
-                if (t < 0)
-                        return -1;
-                ms_per_iter[k] = t / (double)n;
+        /* One slow calibration batch (the machine busy elsewhere, a
+         * sleeping thread slow to wake) leaves the count too small and
+         * every run far shorter than min_ms; then scale the count from
+         * the median of the runs and time them again, a few times at
+         * most. */
+        double med = 0;
+        for (int again = 0; again < 3; again++) {
+                for (unsigned k = 0; k < runs; k++) {
+                        t = fn(ctx, n);
+                        if (t < 0)
+                                return -1;
+                        ms_per_iter[k] = t / (double)n;
+                }
+                med = bench_median(ms_per_iter, runs);
+                if (med * (double)n >= min_ms / 2 || med <= 0 || n >= (1ul << 30))
+                        break;
+                /* Bounded growth: the slow spell may come back. */
+                unsigned long want = (unsigned long)(min_ms / med) + 1;
+                n = want > 16 * n ? 16 * n : want;
         }
         *iters = n;
-        return bench_median(ms_per_iter, runs);
+        return med;
 }

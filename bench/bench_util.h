@@ -24,10 +24,12 @@ double bench_median(double *v, unsigned n);
 typedef double (*bench_timed_fn)(void *ctx, unsigned long iters);
 
 /* The house method: double the repeat count until one batch takes a tenth
- * of min_ms, scale it to min_ms, then time `runs` batches of that count.
- * Stores the count in *iters and each batch's milliseconds per repetition
- * in ms_per_iter[0..runs) (sorted), and returns the median of those, or a
- * negative value when fn failed. */
+ * of min_ms, scale it to min_ms, then time `runs` batches of that count
+ * (rescaled and timed again when the median batch took under half of
+ * min_ms: the calibration met a slow spell). Stores the count in *iters
+ * and each batch's milliseconds per repetition in ms_per_iter[0..runs)
+ * (sorted), and returns the median of those, or a negative value when fn
+ * failed. */
 double bench_measure(bench_timed_fn fn, void *ctx, unsigned runs, double min_ms, unsigned long *iters,
                      double *ms_per_iter);
 

@@ -14,25 +14,9 @@
 //
 // Usage: node bench/validate.mjs [--runs N] [--min-ms MS] FILE...
 import { readFileSync } from 'node:fs';
+import { measure, nowMs, parseArgs } from './bench.mjs';
 
-function usage() {
-  process.stderr.write('usage: node validate.mjs [--runs N] [--min-ms MS] FILE...\n');
-  process.exit(2);
-}
-
-let runs = 7;
-let minMs = 50;
-const files = [];
-const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--runs' && i + 1 < args.length) runs = Number(args[++i]);
-  else if (args[i] === '--min-ms' && i + 1 < args.length) minMs = Number(args[++i]);
-  else if (args[i].startsWith('-')) usage();
-  else files.push(args[i]);
-}
-if (files.length === 0 || !(runs > 0) || !(minMs > 0)) usage();
-
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const { opts, names: files } = parseArgs('usage: node validate.mjs [--runs N] [--min-ms MS] FILE...\n');
 
 // Returns milliseconds for `iters` validations, or -1 if one said false.
 function timeValidates(bytes, iters) {
@@ -62,23 +46,13 @@ for (const path of files) {
     continue;
   }
 
-  let iters = 1;
-  let t;
-  while ((t = timeValidates(bytes, iters)) >= 0 && t < minMs / 10 && iters < 2 ** 30) iters *= 2;
-  if (t > 0) iters = Math.floor(iters * minMs / t) + 1;
-
-  const mbps = [];
-  for (let k = 0; k < runs && t >= 0; k++) {
-    t = timeValidates(bytes, iters);
-    if (t > 0) mbps.push(bytes.length * iters / (t * 1e3));
-  }
-  if (mbps.length !== runs) {
+  const r = measure((n) => timeValidates(bytes, n), opts.runs, opts.minMs);
+  if (!r || !(r.ms > 0)) {
     console.log(`${path}\t${bytes.length}\terror\tvalidate failed while timing`);
     status = 1;
     continue;
   }
-  mbps.sort((a, b) => a - b);
-  const med = runs % 2 ? mbps[(runs - 1) / 2] : (mbps[runs / 2 - 1] + mbps[runs / 2]) / 2;
+  const med = bytes.length / (r.ms * 1e3);
   console.log(`${path}\t${bytes.length}\t${med.toFixed(2)}\t${(bytes.length / (med * 1e3)).toFixed(4)}`);
 }
 process.exit(status);

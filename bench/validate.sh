@@ -18,9 +18,7 @@
 # configured and built here if needed.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${WSBX_BUILD:-build}
-case $build in /*) ;; *) build=$root/$build ;; esac
+. "$(dirname "$0")/lib.sh"
 
 opts=()
 files=()
@@ -42,27 +40,19 @@ while [ $# -gt 0 ]; do
         esac
 done
 if [ ${#files[@]} -eq 0 ]; then
-        for f in "$root"/../shared/sightglass/*/*.wasm; do
-                [ -f "$f" ] && files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
-        done
+        mapfile -t files < <(bench_modules)
 fi
 if [ ${#files[@]} -eq 0 ]; then
         echo "validate.sh: no modules given and none found under ../shared/sightglass" >&2
         exit 1
 fi
-command -v node >/dev/null || { echo "validate.sh: node not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
+bench_need_node validate.sh
+bench_build bench/bench_validate
 
-if [ ! -f "$build/meson-private/coredata.dat" ]; then
-        meson setup "$build" --buildtype=debugoptimized >/dev/null
-fi
-ninja -C "$build" bench/bench_validate >/dev/null
-
-out=$root/bench/out
 mkdir -p "$out"
 : >"$out/wsbx.tsv"
 : >"$out/v8.tsv"
-echo "wsbx $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?'), node $(node --version)," \
-     "${#files[@]} modules, $(nproc) CPUs" >&2
+bench_banner ${#files[@]}
 for f in "${files[@]}"; do
         # A module one side rejects is recorded as an error row, not fatal.
         "$build/bench/bench_validate" "${opts[@]}" "$f" >>"$out/wsbx.tsv" || true

@@ -1,7 +1,8 @@
 /* cli.h - the wsbx command's one internal header, sectioned by file.
  *
  * Exit statuses, shared by every subcommand: 0 success, 1 a file failed
- * (invalid module, failing test, unreadable file), 2 usage error.
+ * (invalid module, failing test, unreadable file), 2 usage error, 3 the
+ * guest trapped (`wsbx run`).
  */
 #ifndef WSBX_CLI_H
 #define WSBX_CLI_H
@@ -14,6 +15,7 @@ enum {
         CLI_EXIT_OK = 0,
         CLI_EXIT_FAIL = 1,
         CLI_EXIT_USAGE = 2,
+        CLI_EXIT_TRAP = 3,
 };
 
 /* ------------------------------------------------------------------------ */
@@ -28,7 +30,7 @@ typedef struct cli_command {
         int (*run)(int argc, char **argv);
 } cli_command;
 
-extern const cli_command cli_validate, cli_inspect, cli_wast;
+extern const cli_command cli_validate, cli_inspect, cli_wast, cli_run, cli_compile;
 
 /* ------------------------------------------------------------------------ */
 /* util.c - files, errors, output helpers                                   */
@@ -63,5 +65,19 @@ void cli_print_help(const cli_command *c);
  * for bytes that are not UTF-8. */
 void cli_put_name(FILE *f, const char *p, size_t len);
 void cli_put_json_string(FILE *f, const char *p, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* cmd_compile.c - modules to artifacts                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Whether bytes are a compiled artifact (an ELF file) rather than a module. */
+bool cli_is_artifact(const uint8_t *bytes, size_t len);
+
+/* Decodes, validates and compiles a module (binary or text) read from
+ * `path`. On success *art / *art_len hold the artifact (free()) and, if
+ * `module` is not NULL, *module the decoded module (wsbx_module_delete).
+ * On failure prints "FILE:...: kind: msg" to stderr and returns false. */
+bool cli_compile_module(const char *path, const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
+                        uint8_t **art, size_t *art_len, wsbx_module **module);
 
 #endif

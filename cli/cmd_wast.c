@@ -6,29 +6,39 @@
  * reference interpreter keeps them. Every command ends as exactly one of
  * passed, failed or skipped.
  *
- * Execution sits behind three functions (exec_instantiate, exec_invoke,
- * exec_get, below the bookkeeping). They report EXEC_UNAVAILABLE until the
- * runtime exists, which turns every command that needs an instance into a
- * skip with the reason "needs execution"; nothing that was not checked is
- * ever counted as passed. Everything around them (resolving $names and
- * exports, checking argument types, comparing results by NaN class, prefix
- * matching of trap messages) is already in place, so backing them with the
- * supervisor's message layer (load, instantiate, invoke) changes nothing
- * else here.
+ * Execution goes through the runtime's message layer only (sandbox.h):
+ * each script gets one session (one store in one worker) with the
+ * `spectest` module registered in it; a module is compiled here
+ * (wsbx_compile), sent to the worker (LOAD), and instantiated there with
+ * its imports resolved by name against the registrations (EXPORT of the
+ * registered instance; "unknown import" when a name is missing, the
+ * worker's "incompatible import type" when a kind or type does not fit).
+ * Actions look their export up and INVOKE it or read the global.
+ * References cross as the session represents them: funcref values are
+ * handles, externref values opaque words, `ref.extern N` being N + 1 so
+ * that 0 stays null.
  *
- * What is checked today: every module must decode and validate; the
- * modules of assert_malformed and assert_invalid must be rejected with the
- * right kind and a message that starts with the expected text (prefix
+ * The three exec_* functions are the only code that talks to the
+ * session. A command counts as skipped only when it did not run: its
+ * module failed earlier (that failure is reported once).
+ *
+ * Checked: every module must decode, validate, compile and instantiate;
+ * the modules of assert_malformed and assert_invalid must be rejected with
+ * the right kind and a message that starts with the expected text (prefix
  * match, as the reference interpreter's runner does); actions must name a
  * module and an export of the right kind that exist, with arguments of the
- * right types. The modules of assert_unlinkable, assert_uninstantiable and
- * assert_trap must at least be valid.
+ * right types, and return what assert_return expects (NaN classes, lanes,
+ * references) or trap with a message that starts with assert_trap's text;
+ * assert_exhaustion expects "call stack exhausted"; assert_unlinkable and
+ * assert_uninstantiable expect the link error or the trap.
  *
  * Output: one summary line per file and a total line on stdout; one line
  * per failure on stderr, "FILE:LINE: command: expected ..., got ...".
  */
 #include "cli.h"
+#include "sandbox.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +56,12 @@ struct entry {
         bool definition;       /* (module definition): not instantiated */
         wsbx_module *module;   /* owned unless `borrowed` */
         bool borrowed;         /* module instance: shares its definition's module */
-        /* The instance handle of the execution layer goes here. */
+        wsbx_handle inst;      /* its instance in the session, 0 if none */
 };
 
 struct registration {
         wsbx_name as;          /* the name imports use */
-        uint32_t entry;
+        wsbx_handle inst;
 };
 
 struct runner {
@@ -62,6 +72,8 @@ struct runner {
         struct registration *regs;
         uint32_t nregs, regcap;
         unsigned long passed, failed, skipped;
+        wsbx_session *session; /* one per script, opened on first use */
+        FILE *print;           /* where spectest's print functions write */
 };
 
 static void fail(struct runner *r, const wsbx_command *c, const char *fmt, ...)
@@ -140,6 +152,8 @@ static void runner_reset(struct runner *r)
                         wsbx_module_delete(r->entries[i].module);
         free(r->entries);
         free(r->regs);
+        wsbx_session_close(r->session);
+        r->session = NULL;
         r->entries = NULL;
         r->regs = NULL;
         r->nentries = r->cap = r->nregs = r->regcap = 0;
@@ -147,51 +161,258 @@ static void runner_reset(struct runner *r)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Execution (not yet available)                                            */
+/* Execution                                                                */
 /* ------------------------------------------------------------------------ */
 
 typedef enum exec_status {
-        EXEC_UNAVAILABLE, /* no runtime: the command is skipped */
+        EXEC_UNAVAILABLE, /* did not run: its module failed before */
         EXEC_OK,
         EXEC_TRAP,        /* `msg` holds the trap message */
         EXEC_EXHAUSTED,   /* call stack exhausted */
         EXEC_LINK_ERROR,  /* instantiation: an import could not be resolved */
+        EXEC_ERROR,       /* the runtime failed (compile, transport): `msg` */
 } exec_status;
 
-#define EXEC_MSG_MAX 256
+#define EXEC_MSG_MAX 512
+
+static bool add_registration(struct runner *r, wsbx_name as, wsbx_handle inst)
+{
+        if (r->nregs == r->regcap) {
+                uint32_t cap = r->regcap ? 2 * r->regcap : 8;
+                struct registration *n = cap > r->regcap ? realloc(r->regs, cap * sizeof *n) : NULL;
+                if (!n)
+                        return false;
+                r->regs = n;
+                r->regcap = cap;
+        }
+        r->regs[r->nregs++] = (struct registration){as, inst};
+        return true;
+}
+
+/* Maps a session call's result to a status, filling msg. */
+static exec_status outcome_of(int rc, const wsbx_status *st, char *msg)
+{
+        if (rc < 0) {
+                snprintf(msg, EXEC_MSG_MAX, "runtime: %s", strerror(-rc));
+                return EXEC_ERROR;
+        }
+        snprintf(msg, EXEC_MSG_MAX, "%s", st->msg);
+        switch (rc) {
+        case WSBX_SESS_OK:
+                return EXEC_OK;
+        case WSBX_SESS_TRAP:
+                return st->trap == WSBX_TRAP_STACK_OVERFLOW ? EXEC_EXHAUSTED : EXEC_TRAP;
+        case WSBX_SESS_LINK:
+                return EXEC_LINK_ERROR;
+        default:
+                snprintf(msg, EXEC_MSG_MAX, "runtime error: %s", st->msg);
+                return EXEC_ERROR;
+        }
+}
+
+/* The script's session, with `spectest` registered. NULL (msg filled)
+ * when the runtime cannot start. */
+static wsbx_session *session(struct runner *r, char *msg)
+{
+        if (r->session)
+                return r->session;
+        wsbx_status st;
+        wsbx_handle spectest = 0;
+        int e = wsbx_session_open(&r->session);
+        if (e == 0)
+                e = wsbx_spectest_instantiate(r->session, r->print, &spectest, &st);
+        if (e == 0 && !add_registration(r, (wsbx_name){"spectest", 8}, spectest))
+                e = -ENOMEM;
+        if (e != 0) {
+                snprintf(msg, EXEC_MSG_MAX, "runtime: cannot start: %s%s%s", e < 0 ? strerror(-e) : "",
+                         e < 0 && st.msg[0] ? ": " : "", st.msg);
+                wsbx_session_close(r->session);
+                r->session = NULL;
+        }
+        return r->session;
+}
+
+/* The extern an import names, or 0 (msg says "unknown import"). */
+static wsbx_handle resolve_import(struct runner *r, const wsbx_import *imp, char *msg, exec_status *s)
+{
+        for (uint32_t i = r->nregs; i-- > 0;) {
+                const struct registration *g = &r->regs[i];
+                if (!name_eq(&g->as, imp->module.ptr, imp->module.len))
+                        continue;
+                wsbx_sess_extern x;
+                wsbx_status st;
+                int rc = wsbx_session_export(r->session, g->inst, imp->name.ptr, imp->name.len, &x, &st);
+                if (rc == WSBX_SESS_OK)
+                        return x.handle;
+                if (rc != WSBX_SESS_NOTFOUND) {
+                        *s = outcome_of(rc, &st, msg);
+                        return 0;
+                }
+                break;
+        }
+        snprintf(msg, EXEC_MSG_MAX, "unknown import \"%.*s\" \"%.*s\"", (int)(imp->module.len > 100 ? 100 : imp->module.len),
+                 imp->module.ptr, (int)(imp->name.len > 100 ? 100 : imp->name.len), imp->name.ptr);
+        *s = EXEC_LINK_ERROR;
+        return 0;
+}
 
 /* Instantiates entry `e` (imports resolved through r->regs). */
 static exec_status exec_instantiate(struct runner *r, struct entry *e, char *msg)
 {
-        (void)r;
-        (void)e;
-        (void)msg;
-        return EXEC_UNAVAILABLE;
+        if (!session(r, msg))
+                return EXEC_ERROR;
+        uint8_t *art = NULL;
+        size_t len = 0;
+        wsbx_error err = {0};
+        /* Spec modules are small: compiling on this thread beats starting
+         * one per core for each of them. */
+        wsbx_compile_opts opts = {.threads = 1};
+        if (wsbx_compile(e->module, &opts, &art, &len, &err) != WSBX_OK) {
+                snprintf(msg, EXEC_MSG_MAX, "compile: %s", err.msg);
+                return EXEC_ERROR;
+        }
+        wsbx_status st;
+        wsbx_handle mod;
+        int rc = wsbx_session_load(r->session, art, len, &mod, &st);
+        free(art);
+        if (rc != WSBX_SESS_OK)
+                return outcome_of(rc, &st, msg);
+        uint32_t n = e->module->nimports;
+        wsbx_handle *imports = calloc(n ? n : 1, sizeof *imports);
+        if (!imports) {
+                snprintf(msg, EXEC_MSG_MAX, "out of memory");
+                return EXEC_ERROR;
+        }
+        exec_status s = EXEC_OK;
+        for (uint32_t i = 0; i < n && s == EXEC_OK; i++)
+                imports[i] = resolve_import(r, &e->module->imports[i], msg, &s);
+        if (s == EXEC_OK) {
+                rc = wsbx_session_instantiate(r->session, mod, imports, n, &e->inst, &st);
+                s = outcome_of(rc, &st, msg);
+        }
+        free(imports);
+        return s;
+}
+
+/* Script values <-> the session's raw values. */
+static wsbx_val_raw raw_of(const wsbx_value *v)
+{
+        wsbx_val_raw x = {0};
+        switch (v->type) {
+        case WSBX_I32:
+        case WSBX_F32:
+                x.i32 = v->u.i32;
+                break;
+        case WSBX_I64:
+        case WSBX_F64:
+                x.i64 = v->u.i64;
+                break;
+        case WSBX_V128:
+                memcpy(x.v128, v->u.v128, 16);
+                break;
+        case WSBX_EXTERNREF:
+                x.i64 = v->is_null ? 0 : (uint64_t)v->u.ref + 1;
+                break;
+        default:
+                /* funcref arguments can only be written as ref.null */
+                x.i64 = 0;
+                break;
+        }
+        return x;
+}
+
+static wsbx_value value_of(wsbx_valtype t, const wsbx_val_raw *x)
+{
+        wsbx_value v = {.type = t};
+        switch (t) {
+        case WSBX_I32:
+        case WSBX_F32:
+                v.u.i32 = x->i32;
+                break;
+        case WSBX_I64:
+        case WSBX_F64:
+                v.u.i64 = x->i64;
+                break;
+        case WSBX_V128:
+                v.shape = WSBX_SHAPE_I32X4;
+                memcpy(v.u.v128, x->v128, 16);
+                break;
+        case WSBX_EXTERNREF:
+                v.is_null = x->i64 == 0;
+                v.u.ref = v.is_null ? 0 : (uint32_t)(x->i64 - 1);
+                break;
+        default:
+                v.is_null = x->i64 == 0;
+                v.u.ref = (uint32_t)x->i64;
+                break;
+        }
+        return v;
+}
+
+/* Looks up export `a->field` of `e`, which must be of `kind`. */
+static exec_status find_extern(struct runner *r, struct entry *e, const wsbx_action *a, wsbx_externkind kind,
+                               wsbx_sess_extern *x, char *msg)
+{
+        if (!e->inst || !r->session)
+                return EXEC_UNAVAILABLE;
+        wsbx_status st;
+        int rc = wsbx_session_export(r->session, e->inst, a->field.ptr, a->field.len, x, &st);
+        if (rc == WSBX_SESS_NOTFOUND || (rc == WSBX_SESS_OK && x->kind != kind)) {
+                snprintf(msg, EXEC_MSG_MAX, "runtime: no %s export \"%.100s\"", wsbx_externkind_name(kind),
+                         a->field.ptr);
+                return EXEC_ERROR;
+        }
+        return outcome_of(rc, &st, msg);
 }
 
 /* Calls export `a->field` of `e` with `a->args`; stores `nresults` values
  * (the function type's count) in `results`. */
 static exec_status exec_invoke(struct runner *r, struct entry *e, const wsbx_action *a, wsbx_value *results,
-                               char *msg)
+                               uint32_t nresults, char *msg)
 {
-        (void)r;
-        (void)e;
-        (void)a;
-        (void)results;
-        (void)msg;
-        return EXEC_UNAVAILABLE;
+        wsbx_sess_extern x;
+        exec_status s = find_extern(r, e, a, WSBX_EXTERN_FUNC, &x, msg);
+        if (s != EXEC_OK)
+                return s;
+        uint32_t n = a->nargs > nresults ? a->nargs : nresults;
+        wsbx_val_raw *raw = calloc(2 * (size_t)n + 1, sizeof *raw);
+        wsbx_valtype *types = malloc(2 * (size_t)n + 1);
+        if (!raw || !types) {
+                free(raw);
+                free(types);
+                snprintf(msg, EXEC_MSG_MAX, "out of memory");
+                return EXEC_ERROR;
+        }
+        for (uint32_t i = 0; i < a->nargs; i++) {
+                raw[i] = raw_of(&a->args[i]);
+                types[i] = a->args[i].type;
+        }
+        wsbx_status st;
+        int rc = wsbx_session_invoke(r->session, x.handle, types, raw, a->nargs, raw + n, types + n, nresults, &st);
+        s = outcome_of(rc, &st, msg);
+        for (uint32_t i = 0; s == EXEC_OK && i < nresults; i++)
+                results[i] = value_of(types[n + i], &raw[n + i]);
+        free(raw);
+        free(types);
+        return s;
 }
 
 /* Reads global export `a->field` of `e` into *result. */
 static exec_status exec_get(struct runner *r, struct entry *e, const wsbx_action *a, wsbx_value *result,
                             char *msg)
 {
-        (void)r;
-        (void)e;
-        (void)a;
-        (void)result;
-        (void)msg;
-        return EXEC_UNAVAILABLE;
+        wsbx_sess_extern x;
+        exec_status s = find_extern(r, e, a, WSBX_EXTERN_GLOBAL, &x, msg);
+        if (s != EXEC_OK)
+                return s;
+        wsbx_status st;
+        wsbx_val_raw v;
+        wsbx_valtype t;
+        int rc = wsbx_session_global_get(r->session, x.handle, &v, &t, &st);
+        s = outcome_of(rc, &st, msg);
+        if (s == EXEC_OK)
+                *result = value_of(t, &v);
+        return s;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -266,18 +487,9 @@ static outcome run_module(struct runner *r, const wsbx_command *c)
                 return OUT_FAIL;
         if (e->definition)
                 return OUT_PASS;
-        /* Decoding and validation passed; until instances exist that is
-         * all a module command can check. */
         char msg[EXEC_MSG_MAX] = "";
-        switch (exec_instantiate(r, e, msg)) {
-        case EXEC_UNAVAILABLE:
-        case EXEC_OK:
+        if (exec_instantiate(r, e, msg) == EXEC_OK)
                 return OUT_PASS;
-        case EXEC_TRAP:
-        case EXEC_EXHAUSTED:
-        case EXEC_LINK_ERROR:
-                break;
-        }
         fail(r, c, "instantiation failed: %s", msg);
         return OUT_FAIL;
 }
@@ -311,7 +523,10 @@ static outcome run_module_instance(struct runner *r, const wsbx_command *c)
         if (!m)
                 return OUT_SKIP; /* its definition already failed */
         char msg[EXEC_MSG_MAX] = "";
-        return exec_instantiate(r, e, msg) == EXEC_OK ? OUT_PASS : OUT_SKIP;
+        if (exec_instantiate(r, e, msg) == EXEC_OK)
+                return OUT_PASS;
+        fail(r, c, "instantiation failed: %s", msg);
+        return OUT_FAIL;
 }
 
 /* assert_malformed / assert_invalid: the module must be rejected with
@@ -338,7 +553,7 @@ static outcome run_reject(struct runner *r, const wsbx_command *c, wsbx_errkind 
 }
 
 /* assert_unlinkable / assert_uninstantiable / assert_trap with a module:
- * the module must be valid; what instantiation does needs a runtime. */
+ * the module must be valid, and instantiating it must fail as expected. */
 static outcome run_bad_instance(struct runner *r, const wsbx_command *c, exec_status want)
 {
         wsbx_module *m = load_valid(r, c);
@@ -429,10 +644,10 @@ static exec_status perform(struct runner *r, struct target *t, const wsbx_action
         wsbx_value *v = calloc(n ? n : 1, sizeof *v);
         if (!v) {
                 snprintf(msg, EXEC_MSG_MAX, "out of memory");
-                return EXEC_TRAP;
+                return EXEC_ERROR;
         }
         exec_status s = a->kind == WSBX_ACTION_GET ? exec_get(r, t->e, a, v, msg)
-                                                   : exec_invoke(r, t->e, a, v, msg);
+                                                   : exec_invoke(r, t->e, a, v, n, msg);
         if (s != EXEC_OK) {
                 free(v);
                 return s;
@@ -525,20 +740,14 @@ static outcome run_register(struct runner *r, const wsbx_command *c)
                 fail(r, c, "%s", why);
                 return OUT_FAIL;
         }
-        if (r->nregs == r->regcap) {
-                uint32_t cap = r->regcap ? 2 * r->regcap : 8;
-                struct registration *n = cap > r->regcap ? realloc(r->regs, cap * sizeof *n) : NULL;
-                if (!n) {
-                        fail(r, c, "out of memory");
-                        return OUT_FAIL;
-                }
-                r->regs = n;
-                r->regcap = cap;
+        const struct entry *e = &r->entries[i];
+        if (!e->inst)
+                return OUT_SKIP; /* its module failed: reported there */
+        if (!add_registration(r, c->text, e->inst)) {
+                fail(r, c, "out of memory");
+                return OUT_FAIL;
         }
-        r->regs[r->nregs++] = (struct registration){c->text, (uint32_t)i};
-        /* Registering names an instance; without instances there is
-         * nothing to check yet. */
-        return OUT_SKIP;
+        return OUT_PASS;
 }
 
 static outcome run_command(struct runner *r, const wsbx_command *c)
@@ -622,7 +831,7 @@ static void run_file(struct runner *r, const char *path)
 static int run(int argc, char **argv)
 {
         int nfiles = 0;
-        bool dashdash = false;
+        bool dashdash = false, print = false;
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];
                 if (!dashdash && strcmp(a, "--") == 0) {
@@ -630,6 +839,8 @@ static int run(int argc, char **argv)
                 } else if (!dashdash && cli_is_help(a)) {
                         cli_print_help(&cli_wast);
                         return CLI_EXIT_OK;
+                } else if (!dashdash && strcmp(a, "--print") == 0) {
+                        print = true;
                 } else if (!dashdash && a[0] == '-' && a[1] != 0) {
                         return cli_usage("wast", "unknown option '%s'", a);
                 } else {
@@ -639,13 +850,15 @@ static int run(int argc, char **argv)
         if (nfiles == 0)
                 return cli_usage("wast", "no script files");
 
-        struct runner r = {.current = -1};
+        struct runner r = {.current = -1, .print = print ? stdout : NULL};
         dashdash = false;
         for (int i = 1; i < argc; i++) {
                 if (!dashdash && strcmp(argv[i], "--") == 0) {
                         dashdash = true;
                         continue;
                 }
+                if (!dashdash && strcmp(argv[i], "--print") == 0)
+                        continue;
                 run_file(&r, argv[i]);
         }
         printf("%lu passed, %lu failed, %lu skipped\n", r.passed, r.failed, r.skipped);
@@ -656,21 +869,25 @@ const cli_command cli_wast = {
         .name = "wast",
         .summary = "Run WebAssembly spec test scripts (.wast)",
         .help =
-        "Usage: wsbx wast [--] FILE...\n"
+        "Usage: wsbx wast [--print] [--] FILE...\n"
         "\n"
         "Runs each .wast script ('-' reads standard input) and counts every command\n"
-        "as passed, failed or skipped. Checked today: every module decodes and\n"
-        "validates; assert_malformed and assert_invalid modules (binary, quote or\n"
-        "text) are rejected with a message that starts with the expected text;\n"
-        "actions name an existing export with matching argument types. Commands\n"
-        "that need execution (register, invoke, get, assert_return, assert_trap,\n"
-        "assert_exhaustion, assert_unlinkable, assert_uninstantiable) are skipped.\n"
+        "as passed, failed or skipped. Each script runs in a fresh store with the\n"
+        "spec's 'spectest' module registered. Modules are decoded, validated,\n"
+        "compiled and instantiated; assert_malformed and assert_invalid modules\n"
+        "(binary, quote or text) must be rejected with a message that starts with\n"
+        "the expected text; actions run, and assert_return, assert_trap,\n"
+        "assert_exhaustion, assert_unlinkable and assert_uninstantiable check what\n"
+        "they returned or how they failed. A command is skipped only when it did\n"
+        "not run because the module it needs failed earlier.\n"
         "\n"
         "Output: 'FILE: N passed, N failed, N skipped' per file on stdout, then the\n"
         "totals as 'N passed, N failed, N skipped' on the last line. Each failure\n"
         "is described on stderr as 'FILE:LINE: COMMAND: expected ..., got ...'.\n"
         "\n"
         "Options:\n"
+        "  --print     Let spectest's print functions write to stdout, as the\n"
+        "              reference interpreter does (\"13 : i32\"); silent by default\n"
         "  -h, --help  Show this help\n"
         "\n"
         "Exit status: 0 nothing failed, 1 any command failed or a script could not\n"

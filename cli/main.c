@@ -14,6 +14,8 @@
 #endif
 
 static const cli_command *const commands[] = {
+        &cli_run,
+        &cli_compile,
         &cli_validate,
         &cli_inspect,
         &cli_wast,
@@ -44,7 +46,7 @@ static void usage(FILE *f)
                    "  -h, --help     Show this help\n"
                    "  -V, --version  Show the version\n"
                    "\n"
-                   "Exit status: 0 success, 1 failure, 2 usage error.\n"
+                   "Exit status: 0 success, 1 failure, 2 usage error, 3 the guest trapped.\n"
                    "Run 'wsbx help COMMAND' for a command's options.\n");
 }
 

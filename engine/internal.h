@@ -301,6 +301,125 @@ wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
                                 wsbx_valscratch *scratch, wsbx_error *err);
 
 /* ------------------------------------------------------------------------ */
+/* decode.c - decoder state shared with decode_const.c and decode_names.c   */
+/* ------------------------------------------------------------------------ */
+
+/* The decoder is three files: decode.c (the module, its sections and index
+ * spaces), decode_const.c (constant expressions) and decode_names.c (export
+ * name uniqueness and the "name" section). They share one state. */
+typedef struct wsbx_dec {
+        wsbx_reader r;          /* over the whole module */
+        wsbx_module *m;
+        wsbx_arena *a;
+        const wsbx_limits_cfg *lim;
+        wsbx_error *err;
+        wsbx_error inv;         /* first validation error, if has_inv */
+        bool has_inv;
+        size_t sec_end;         /* declared end of the current section, clamped */
+        unsigned built;         /* 1 << wsbx_externkind: index spaces assembled */
+        uint32_t nfunc_decls;   /* entries of the function section */
+        uint32_t ncode;         /* entries of the code section */
+        uint8_t *ref_declared;  /* nfuncs flags (C.refs) */
+        uint8_t *frames;        /* kinds of open blocks in a const expression */
+        uint32_t frames_cap;
+        uint32_t customs_cap;
+        wsbx_valscratch *scratch;
+} wsbx_dec;
+
+/* Returns a failed wsbx_errkind from the enclosing function. */
+#define WSBX_TRY(e)                             \
+        do {                                    \
+                wsbx_errkind k_ = (e);          \
+                if (k_ != WSBX_OK)              \
+                        return k_;              \
+        } while (0)
+
+/* Reader calls report through d->err and return false. */
+#define WSBX_RD(e)                                      \
+        do {                                            \
+                if (!(e))                               \
+                        return WSBX_ERR_MALFORMED;      \
+        } while (0)
+
+/* The offset of the decoder's cursor in the module. */
+static inline size_t wsbx_dec_off(const wsbx_dec *d)
+{
+        return (size_t)(d->r.p - d->r.start);
+}
+
+static inline bool wsbx_dec_is_reftype(uint8_t b)
+{
+        return b == WSBX_FUNCREF || b == WSBX_EXTERNREF;
+}
+
+static inline bool wsbx_dec_is_valtype(uint8_t b)
+{
+        return (b >= WSBX_V128 && b <= WSBX_I32) || wsbx_dec_is_reftype(b);
+}
+
+static inline uint32_t wsbx_dec_le32(const uint8_t *p)
+{
+        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* True when every byte is ASCII: then it is valid UTF-8 without a look. */
+static inline bool wsbx_dec_all_ascii(const uint8_t *p, size_t n)
+{
+        uint8_t acc = 0;
+        for (size_t i = 0; i < n; i++)
+                acc |= p[i];
+        return acc < 0x80;
+}
+
+/* A malformed error at `at`: returns WSBX_ERR_MALFORMED. */
+wsbx_errkind wsbx_dec_malformed(wsbx_dec *d, size_t at, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+/* Remembers the first validation error; decoding goes on (malformed
+ * errors found later still win). */
+void wsbx_dec_invalid(wsbx_dec *d, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+wsbx_errkind wsbx_dec_nomem(wsbx_dec *d);
+/* A length or count: the reference compares it with the bytes left from
+ * where the number starts, and says "length out of bounds" if it exceeds
+ * them. */
+wsbx_errkind wsbx_dec_read_len(wsbx_dec *d, uint32_t *n);
+/* Type bytes are one-byte signed LEB128s in the reference, so a byte with
+ * the continuation bit set is a too-long integer, not a bad type:
+ * "integer representation too long", else "malformed WHAT". */
+wsbx_errkind wsbx_dec_bad_type_byte(wsbx_dec *d, size_t at, uint8_t b, const char *what);
+wsbx_errkind wsbx_dec_read_valtype(wsbx_dec *d, wsbx_valtype *out);
+wsbx_errkind wsbx_dec_read_reftype(wsbx_dec *d, wsbx_valtype *out);
+
+/* ------------------------------------------------------------------------ */
+/* decode_const.c - constant expressions                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Reads a constant expression of type `want` up to and including its END
+ * into *ce, recording validation errors with wsbx_dec_invalid and marking
+ * the function a ref.func names in d->ref_declared. */
+wsbx_errkind wsbx_dec_read_const(wsbx_dec *d, wsbx_valtype want, wsbx_constexpr *ce);
+
+/* ------------------------------------------------------------------------ */
+/* decode_names.c - export name uniqueness and the "name" section           */
+/* ------------------------------------------------------------------------ */
+
+/* One export, for the duplicate-name check: its name, its position in the
+ * export section and the module offset of its entry. */
+typedef struct wsbx_dec_export_key {
+        wsbx_name name;
+        uint32_t index;
+        uint32_t offset;
+} wsbx_dec_export_key;
+
+/* Records "duplicate export name" (wsbx_dec_invalid) for the first export
+ * whose name an earlier one has, as the reference reports it. May reorder
+ * `keys`. Fails only when out of memory. */
+wsbx_errkind wsbx_dec_export_names(wsbx_dec *d, wsbx_dec_export_key *keys, uint32_t n);
+/* Fills m->name and m->func_names from "name" custom section `c`, or leaves
+ * both empty if any part of it is malformed (custom sections are never an
+ * error). Returns false only when out of memory. */
+bool wsbx_dec_parse_names(wsbx_module *m, const wsbx_custom *c);
+
+/* ------------------------------------------------------------------------ */
 /* text_lex.c - tokens of the text format (shared by wat.c and wast.c)      */
 /* ------------------------------------------------------------------------ */
 
@@ -457,10 +576,10 @@ static inline wsbx_wat_pos wsbx_wat_tokpos(const wsbx_token *t)
 
 /* One entry of a position map: the bytes from `off` up to the next mark
  * were produced by the token at `at`. */
-typedef struct wsbx_wat_mark {
+typedef struct wsbx_posmark {
         size_t off;
         wsbx_wat_pos at;
-} wsbx_wat_mark;
+} wsbx_posmark;
 
 /* An output buffer that remembers which token produced which bytes. Marks
  * are in increasing offset order, each at most b.len. Marks are only kept
@@ -468,7 +587,7 @@ typedef struct wsbx_wat_mark {
  * buffer. Bytes are written through `b` with the wsbx_buf_* functions. */
 typedef struct wsbx_wat_buf {
         wsbx_buf b;
-        wsbx_wat_mark *marks;
+        wsbx_posmark *marks;
         size_t nmarks, marks_cap;
 } wsbx_wat_buf;
 
@@ -592,6 +711,8 @@ bool wsbx_wat_at_var(wsbx_wat *P);
 /* Binds ID token `t` to `index` in `ids`; "duplicate WHAT $id" if bound. */
 wsbx_errkind wsbx_wat_bind(wsbx_wat *P, wsbx_idmap *ids, const char *what, const wsbx_token *t,
                            uint32_t index);
+/* Consumes the next token into *t if it is an $id, and says so in *found. */
+wsbx_errkind wsbx_wat_opt_id(wsbx_wat *P, wsbx_token *t, bool *found);
 /* Binds an optional $id at the next token to index `index` of `space`;
  * skip_opt_id consumes one without binding it (pass 2). */
 wsbx_errkind wsbx_wat_bind_opt_id(wsbx_wat *P, unsigned space, uint32_t index);

@@ -201,8 +201,8 @@ static wsbx_errkind scan_field(wat_module *M, int kind, const wsbx_token *kw)
                 if ((k = wsbx_wat_expect(P, WSBX_TOK_LPAREN, &t)) || (k = wsbx_wat_expect_kw(P, "func")))
                         return k;
                 P->nvt = 0;
-                if ((k = wsbx_wat_params_results(P, true, false, &np, &nr)) || (k = wsbx_wat_close_list(P)) ||
-                    (k = wsbx_wat_close_list(P)))
+                if ((k = wsbx_wat_params_results(P, true, false, &np, &nr)) ||
+                    (k = wsbx_wat_close_list(P)) || (k = wsbx_wat_close_list(P)))
                         return k;
                 P->counts[WSBX_SP_TYPE]++;
                 return wsbx_wat_add_type(P, P->vt, np, nr, false, wsbx_wat_tokpos(kw), &idx);
@@ -317,11 +317,9 @@ static wsbx_errkind limits(wsbx_wat *P, wsbx_buf *out)
 {
         wsbx_token t;
         uint64_t min, max = 0;
-        wsbx_errkind k = wsbx_wat_next(P, &t);
+        wsbx_errkind k = wsbx_wat_expect(P, WSBX_TOK_NUMBER, &t);
         if (k)
                 return k;
-        if (t.kind != WSBX_TOK_NUMBER)
-                return wsbx_wat_unexpected(P, &t);
         if (wsbx_text_nat(&t, UINT32_MAX, &min, P->err))
                 return wsbx_text_error(P->err, &t, "i32 constant out of range");
         bool has_max = false;
@@ -369,6 +367,28 @@ static wsbx_errkind globaltype(wsbx_wat *P, wsbx_buf *out)
         return WSBX_OK;
 }
 
+/* What follows the kind keyword of an imported table, memory or global,
+ * indexed by its binary kind. */
+typedef wsbx_errkind desc_fn(wsbx_wat *P, wsbx_buf *out);
+static desc_fn *const import_desc[] = {NULL, tabletype, limits, globaltype};
+
+/* The start of a func, table, memory or global field of binary kind
+ * `ekind`: $id?, inline exports and an inline import. A table, memory or
+ * global import is finished here (*imported); a function's type use is
+ * the caller's. */
+static wsbx_errkind field_head(wat_module *M, uint8_t ekind, uint32_t index, bool *imported)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        if ((k = wsbx_wat_skip_opt_id(P)) || (k = inline_exports(M, ekind, index)) ||
+            (k = inline_import(M, imported)) || !*imported || ekind == 0)
+                return k;
+        wsbx_buf_u8(&M->sec[S_IMPORT].b, ekind);
+        if ((k = import_desc[ekind](P, &M->sec[S_IMPORT].b)))
+                return k;
+        return wsbx_wat_close_list(P);
+}
+
 /* (offset instr*) or one folded instruction. */
 static wsbx_errkind offset_expr(wsbx_wat *P, wsbx_wat_buf *out)
 {
@@ -411,14 +431,10 @@ static wsbx_errkind locals(wat_module *M, wsbx_buf *body)
         uint8_t run_type = 0;
         while (wsbx_wat_at_list(P, "local")) {
                 wsbx_wat_open_list(P);
-                if ((k = wsbx_wat_peek(P, &t)))
+                bool named;
+                if ((k = wsbx_wat_opt_id(P, &t, &named)) ||
+                    (named && (k = wsbx_wat_bind(P, &P->locals, "local", &t, P->nlocals))))
                         return k;
-                bool named = t.kind == WSBX_TOK_ID;
-                if (named) {
-                        wsbx_wat_next(P, &t);
-                        if ((k = wsbx_wat_bind(P, &P->locals, "local", &t, P->nlocals)))
-                                return k;
-                }
                 for (unsigned n = 0;; n++) {
                         if ((k = wsbx_wat_peek(P, &t)))
                                 return k;
@@ -462,22 +478,27 @@ static wsbx_errkind func_field(wat_module *M, uint32_t index)
         wsbx_wat *P = &M->P;
         wsbx_errkind k;
         bool imported;
-        if ((k = wsbx_wat_skip_opt_id(P)) || (k = inline_exports(M, 0, index)) || (k = inline_import(M, &imported)))
+        if ((k = field_head(M, 0, index, &imported)))
                 return k;
         wsbx_wat_labels_reset(P);
         wsbx_wat_typeuse tu;
         uint32_t type;
-        if ((k = wsbx_wat_parse_typeuse(P, true, !imported, &tu)) || (k = wsbx_wat_typeuse_index(P, &tu, &type)))
+        if ((k = wsbx_wat_parse_typeuse(P, true, !imported, &tu)))
                 return k;
-        wsbx_wat_pos type_at = tu.written ? tu.at : M->at;
+        /* A function written without a type use gets its type from the
+         * func keyword. */
+        if (!tu.written)
+                tu.at = M->at;
+        if ((k = wsbx_wat_typeuse_index(P, &tu, &type)))
+                return k;
         if (imported) {
                 wsbx_wat_buf *s = &M->sec[S_IMPORT];
                 wsbx_buf_u8(&s->b, 0);
-                wsbx_wat_mark(P, s, type_at);
+                wsbx_wat_mark(P, s, tu.at);
                 wsbx_buf_uleb(&s->b, type);
                 return wsbx_wat_close_list(P);
         }
-        wsbx_buf_uleb(entry(M, S_FUNC, type_at), type);
+        wsbx_buf_uleb(entry(M, S_FUNC, tu.at), type);
         M->cnt[S_FUNC]++;
         P->nlocals = tu.type_nparams;
 
@@ -641,14 +662,8 @@ static wsbx_errkind table_field(wat_module *M, uint32_t index)
         wsbx_errkind k;
         wsbx_token t;
         bool imported;
-        if ((k = wsbx_wat_skip_opt_id(P)) || (k = inline_exports(M, 1, index)) || (k = inline_import(M, &imported)))
+        if ((k = field_head(M, 1, index, &imported)) || imported)
                 return k;
-        if (imported) {
-                wsbx_buf_u8(&M->sec[S_IMPORT].b, 1);
-                if ((k = tabletype(P, &M->sec[S_IMPORT].b)))
-                        return k;
-                return wsbx_wat_close_list(P);
-        }
         if ((k = wsbx_wat_peek(P, &t)))
                 return k;
         if (t.kind != WSBX_TOK_KEYWORD) {
@@ -670,6 +685,631 @@ static wsbx_errkind table_field(wat_module *M, uint32_t index)
         elem_items it = {0};
         wsbx_wat_buf off = {0};
         elem_rt = rt;
-        k = wsbx_wat_elem_list_placeholder;
+        k = elem_list(P, true, &elem_rt, &it);
+        if (!k && !(k = wsbx_wat_close_list(P))) {
+                /* The segment takes the table's element type. */
+                if (rt != WSBX_FUNCREF)
+                        it.all_funcs = false;
+                wsbx_buf *s = entry(M, S_TABLE, M->at);
+                wsbx_buf_u8(s, rt);
+                exact_limits(s, it.n);
+                M->cnt[S_TABLE]++;
+                zero_offset(&off);
+                emit_elem(M, 0, index, elem_at, &off, rt, &it, elem_at);
+        }
+        elem_items_free(&it);
+        wsbx_wat_buf_free(&off);
         return k;
+}
+
+static wsbx_errkind data_strings(wsbx_wat *P, wsbx_buf *out)
+{
+        wsbx_token t;
+        wsbx_errkind k;
+        for (;;) {
+                if ((k = wsbx_wat_next(P, &t)))
+                        return k;
+                if (t.kind == WSBX_TOK_RPAREN)
+                        return WSBX_OK;
+                if ((k = string_bytes(P, &t, out)))
+                        return k;
+        }
+}
+
+/* Writes a data segment that the field at `at` defines (`mem_at`: where
+ * its memory index is). */
+static void emit_data(wat_module *M, int mode, uint32_t mem, wsbx_wat_pos mem_at,
+                      const wsbx_wat_buf *offset, const wsbx_buf *bytes, wsbx_wat_pos at)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_wat_buf *o = &M->sec[S_DATA];
+        wsbx_buf *s = entry(M, S_DATA, at);
+        if (mode == 1) {
+                wsbx_buf_u8(s, 1);
+        } else if (mem) {
+                wsbx_buf_u8(s, 2);
+                wsbx_wat_mark(P, o, mem_at);
+                wsbx_buf_uleb(s, mem);
+        } else {
+                wsbx_buf_u8(s, 0);
+        }
+        if (mode == 0)
+                wsbx_wat_buf_put(P, o, offset, 0);
+        wsbx_wat_mark(P, o, at);
+        wsbx_buf_uleb(s, bytes->len);
+        wsbx_buf_put(s, bytes->data, bytes->len);
+        M->cnt[S_DATA]++;
+}
+
+static wsbx_errkind memory_field(wat_module *M, uint32_t index)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        bool imported;
+        if ((k = field_head(M, 2, index, &imported)) || imported)
+                return k;
+        if (!wsbx_wat_at_list(P, "data")) {
+                if ((k = limits(P, entry(M, S_MEMORY, M->at))))
+                        return k;
+                M->cnt[S_MEMORY]++;
+                return wsbx_wat_close_list(P);
+        }
+        wsbx_wat_open_list(P);
+        wsbx_wat_pos data_at = P->last;
+        wsbx_buf bytes = {0};
+        wsbx_wat_buf off = {0};
+        k = data_strings(P, &bytes);
+        if (!k && !(k = wsbx_wat_close_list(P))) {
+                exact_limits(entry(M, S_MEMORY, M->at), ((uint64_t)bytes.len + 65535) / 65536);
+                M->cnt[S_MEMORY]++;
+                zero_offset(&off);
+                emit_data(M, 0, index, data_at, &off, &bytes, data_at);
+        }
+        wsbx_buf_free(&bytes);
+        wsbx_wat_buf_free(&off);
+        return k;
+}
+
+static wsbx_errkind global_field(wat_module *M, uint32_t index)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        bool imported;
+        if ((k = field_head(M, 3, index, &imported)) || imported)
+                return k;
+        if ((k = globaltype(P, entry(M, S_GLOBAL, M->at))) ||
+            (k = wsbx_wat_expr(P, WSBX_WAT_BODY, &M->sec[S_GLOBAL])))
+                return k;
+        M->cnt[S_GLOBAL]++;
+        return WSBX_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Imports, exports, start, segments                                        */
+/* ------------------------------------------------------------------------ */
+
+static wsbx_errkind import_field(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_buf *s = entry(M, S_IMPORT, M->at);
+        wsbx_errkind k;
+        wsbx_token t;
+        if ((k = name(P, s)) || (k = name(P, s)) || (k = wsbx_wat_expect(P, WSBX_TOK_LPAREN, &t)) ||
+            (k = wsbx_wat_next(P, &t)) || (k = wsbx_wat_skip_opt_id(P)))
+                return k;
+        M->cnt[S_IMPORT]++;
+        int ik = import_kind(&t);
+        if (ik < 0)
+                return wsbx_wat_unexpected(P, &t);
+        uint8_t ekind = (uint8_t)(ik - F_FUNC);
+        wsbx_buf_u8(s, ekind);
+        if (ekind == 0) {
+                wsbx_wat_typeuse tu;
+                uint32_t type;
+                wsbx_idmap_free(&P->locals);
+                if ((k = wsbx_wat_parse_typeuse(P, true, false, &tu)))
+                        return k;
+                if (!tu.written)
+                        tu.at = wsbx_wat_tokpos(&t);
+                if ((k = wsbx_wat_typeuse_index(P, &tu, &type)))
+                        return k;
+                wsbx_wat_mark(P, &M->sec[S_IMPORT], tu.at);
+                wsbx_buf_uleb(s, type);
+        } else {
+                k = import_desc[ekind](P, s);
+        }
+        if (k || (k = wsbx_wat_close_list(P)))
+                return k;
+        return wsbx_wat_close_list(P);
+}
+
+static wsbx_errkind export_field(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_buf *s = entry(M, S_EXPORT, M->at);
+        wsbx_errkind k;
+        wsbx_token t;
+        if ((k = name(P, s)) || (k = wsbx_wat_expect(P, WSBX_TOK_LPAREN, &t)) || (k = wsbx_wat_next(P, &t)))
+                return k;
+        int ik = import_kind(&t);
+        if (ik < 0)
+                return wsbx_wat_unexpected(P, &t);
+        uint32_t idx;
+        if ((k = wsbx_wat_var(P, space_of(ik), &idx)) || (k = wsbx_wat_close_list(P)) ||
+            (k = wsbx_wat_close_list(P)))
+                return k;
+        /* The decoder blames the kind byte for an unknown index. */
+        wsbx_wat_mark(P, &M->sec[S_EXPORT], wsbx_wat_tokpos(&t));
+        wsbx_buf_u8(s, (uint8_t)(ik - F_FUNC));
+        wsbx_buf_uleb(s, idx);
+        M->cnt[S_EXPORT]++;
+        return WSBX_OK;
+}
+
+static wsbx_errkind start_field(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_token t;
+        uint32_t idx;
+        wsbx_errkind k = wsbx_wat_peek(P, &t);
+        if (k || (k = wsbx_wat_var(P, WSBX_SP_FUNC, &idx)) || (k = wsbx_wat_close_list(P)))
+                return k;
+        wsbx_buf_uleb(entry(M, S_START, wsbx_wat_tokpos(&t)), idx);
+        M->cnt[S_START] = 1;
+        return WSBX_OK;
+}
+
+/* The (table x) or (memory x) of an active segment, or a bare index before
+ * its offset (the older form). *explicit says whether there was one; *at
+ * is where the index is. */
+static wsbx_errkind segment_target(wsbx_wat *P, const char *kw, unsigned space, bool bare_ok,
+                                   uint32_t *index, wsbx_wat_pos *at, bool *explicit)
+{
+        wsbx_token t;
+        wsbx_errkind k;
+        *explicit = false;
+        bool list = wsbx_wat_at_list(P, kw);
+        if (list)
+                wsbx_wat_open_list(P);
+        else if (!bare_ok || !wsbx_wat_at_var(P))
+                return WSBX_OK;
+        if ((k = wsbx_wat_peek(P, &t)) || (k = wsbx_wat_var(P, space, index)) ||
+            (list && (k = wsbx_wat_close_list(P))))
+                return k;
+        *at = wsbx_wat_tokpos(&t);
+        *explicit = true;
+        return WSBX_OK;
+}
+
+static wsbx_errkind elem_field(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        wsbx_token t;
+        int mode = 1; /* 0 active, 1 passive, 2 declarative */
+        uint32_t table = 0;
+        wsbx_wat_pos table_at = M->at;
+        bool explicit_table = false;
+        elem_items it = {0};
+        wsbx_wat_buf off = {0};
+        uint8_t rt = WSBX_FUNCREF;
+        if ((k = wsbx_wat_skip_opt_id(P)) || (k = wsbx_wat_peek(P, &t)))
+                goto out;
+        if (wsbx_wat_is(&t, "declare")) {
+                wsbx_wat_next(P, &t);
+                mode = 2;
+        } else {
+                /* A bare table index needs the offset's "(" after it. */
+                wsbx_token t1, t2;
+                bool bare = !wsbx_wat_is(&t, "func") && t.kind != WSBX_TOK_LPAREN &&
+                            !wsbx_wat_peek2(P, &t1, &t2) && t2.kind == WSBX_TOK_LPAREN;
+                if ((k = segment_target(P, "table", WSBX_SP_TABLE, bare, &table, &table_at,
+                                        &explicit_table)))
+                        goto out;
+                if (explicit_table)
+                        mode = 0;
+                if ((k = wsbx_wat_peek(P, &t)))
+                        goto out;
+                if (t.kind == WSBX_TOK_LPAREN && !wsbx_wat_at_list(P, "item")) {
+                        if ((k = offset_expr(P, &off)))
+                                goto out;
+                        mode = 0;
+                } else if (explicit_table) {
+                        k = wsbx_wat_unexpected(P, &t);
+                        goto out;
+                }
+        }
+        if ((k = elem_list(P, mode == 0, &rt, &it)))
+                goto out;
+        emit_elem(M, mode, table, table_at, &off, rt, &it, M->at);
+out:
+        elem_items_free(&it);
+        wsbx_wat_buf_free(&off);
+        return k;
+}
+
+static wsbx_errkind data_field(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        wsbx_token t;
+        int mode = 1;
+        uint32_t mem = 0;
+        wsbx_wat_pos mem_at = M->at;
+        bool explicit_mem;
+        wsbx_wat_buf off = {0};
+        wsbx_buf bytes = {0};
+        if ((k = wsbx_wat_skip_opt_id(P)) ||
+            (k = segment_target(P, "memory", WSBX_SP_MEMORY, true, &mem, &mem_at, &explicit_mem)))
+                goto out;
+        if (explicit_mem)
+                mode = 0;
+        if ((k = wsbx_wat_peek(P, &t)))
+                goto out;
+        if (t.kind == WSBX_TOK_LPAREN) {
+                if ((k = offset_expr(P, &off)))
+                        goto out;
+                mode = 0;
+        } else if (mode == 0) {
+                k = wsbx_wat_unexpected(P, &t);
+                goto out;
+        }
+        if ((k = data_strings(P, &bytes)))
+                goto out;
+        emit_data(M, mode, mem, mem_at, &off, &bytes, M->at);
+out:
+        wsbx_wat_buf_free(&off);
+        wsbx_buf_free(&bytes);
+        return k;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The module                                                               */
+/* ------------------------------------------------------------------------ */
+
+static int field_kind(const wsbx_token *t)
+{
+        for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
+                if (wsbx_wat_is(t, field_names[i]))
+                        return (int)i;
+        return -1;
+}
+
+/* Appends section `id` with `body`; its header maps to the body's first
+ * token. */
+static void put_section(wsbx_wat *P, wsbx_wat_buf *out, uint8_t id, const wsbx_wat_buf *body,
+                        uint32_t count, bool counted)
+{
+        wsbx_buf head = {0};
+        if (counted)
+                wsbx_buf_uleb(&head, count);
+        if (body->nmarks)
+                wsbx_wat_mark(P, out, body->marks[0].at);
+        wsbx_buf_u8(&out->b, id);
+        wsbx_buf_uleb(&out->b, body->b.len + head.len);
+        wsbx_buf_put(&out->b, head.data, head.len);
+        if (head.oom)
+                out->b.oom = true;
+        wsbx_buf_free(&head);
+        wsbx_wat_buf_put(P, out, body, 0);
+}
+
+static void module_free(wat_module *M)
+{
+        wsbx_wat *P = &M->P;
+        for (int i = 0; i < S_MAX; i++)
+                wsbx_wat_buf_free(&M->sec[i]);
+        for (int i = 0; i < WSBX_SP_COUNT; i++)
+                wsbx_idmap_free(&P->ids[i]);
+        wsbx_idmap_free(&P->sigs);
+        wsbx_idmap_free(&P->locals);
+        wsbx_idmap_free(&P->label_ids);
+        free(P->types);
+        free(P->vt);
+        free(P->labels);
+        free(P->frames);
+        wsbx_wat_buf_free(&P->pend);
+        wsbx_buf_free(&M->tmp);
+        wsbx_wat_buf_free(&M->body);
+        free(M->fields);
+        wsbx_arena_delete(P->arena);
+}
+
+/* Pass 2 over field `f`. `next_index` counts each index space so far. */
+static wsbx_errkind encode_field(wat_module *M, const wat_field *f, uint32_t *next_index)
+{
+        wsbx_wat *P = &M->P;
+        P->lx->p = f->p;
+        P->lx->line = f->line;
+        P->lx->line_start = f->line_start;
+        P->lx->has_peek = false;
+        M->at = f->at;
+        switch (f->kind) {
+        case F_IMPORT: {
+                /* Keep index counters in step with pass 1. */
+                wsbx_lexer save = *P->lx;
+                wsbx_token t1, t2;
+                if (!wsbx_wat_next(P, &t1) && !wsbx_wat_next(P, &t1) && !wsbx_wat_next(P, &t1) &&
+                    !wsbx_wat_next(P, &t2)) {
+                        int ik = import_kind(&t2);
+                        if (ik >= 0)
+                                next_index[space_of(ik)]++;
+                }
+                *P->lx = save;
+                return import_field(M);
+        }
+        case F_FUNC:
+                return func_field(M, next_index[WSBX_SP_FUNC]++);
+        case F_TABLE:
+                return table_field(M, next_index[WSBX_SP_TABLE]++);
+        case F_MEMORY:
+                return memory_field(M, next_index[WSBX_SP_MEMORY]++);
+        case F_GLOBAL:
+                return global_field(M, next_index[WSBX_SP_GLOBAL]++);
+        case F_EXPORT:
+                return export_field(M);
+        case F_START:
+                return start_field(M);
+        case F_ELEM:
+                return elem_field(M);
+        case F_DATA:
+                return data_field(M);
+        default: /* F_TYPE: done in pass 1 */
+                return skip_rest(P, 1, NULL, NULL);
+        }
+}
+
+/* Joins the sections into the binary. */
+static wsbx_errkind assemble(wat_module *M, wsbx_wat_buf *out)
+{
+        wsbx_wat *P = &M->P;
+        /* Types last: pass 2 may have appended implicit ones. */
+        for (uint32_t i = 0; i < P->ntypes; i++) {
+                const wsbx_wat_type *ty = &P->types[i];
+                wsbx_buf *ts = entry(M, S_TYPE, ty->at);
+                wsbx_buf_u8(ts, 0x60);
+                wsbx_buf_uleb(ts, ty->nparams);
+                wsbx_buf_put(ts, ty->vt, ty->nparams);
+                wsbx_buf_uleb(ts, ty->nresults);
+                wsbx_buf_put(ts, ty->vt + ty->nparams, ty->nresults);
+        }
+        M->cnt[S_TYPE] = P->ntypes;
+
+        static const uint8_t order[] = {
+                S_TYPE, S_IMPORT, S_FUNC, S_TABLE, S_MEMORY, S_GLOBAL, S_EXPORT, S_START,
+                S_ELEM, S_DATACOUNT, S_CODE, S_DATA,
+        };
+        static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+        wsbx_buf_put(&out->b, magic, sizeof magic);
+        for (size_t i = 0; i < sizeof order; i++) {
+                uint8_t id = order[i];
+                if (id == S_DATACOUNT) {
+                        if (P->uses_datacount)
+                                put_section(P, out, id, &M->sec[id], M->cnt[S_DATA], true);
+                        continue;
+                }
+                if (id == S_START) {
+                        if (M->cnt[S_START])
+                                put_section(P, out, id, &M->sec[id], 0, false);
+                        continue;
+                }
+                if (M->cnt[id])
+                        put_section(P, out, id, &M->sec[id], M->cnt[id], true);
+        }
+        for (int i = 0; i < S_MAX; i++)
+                if (M->sec[i].b.oom)
+                        return wsbx_wat_nomem(P);
+        if (out->b.oom)
+                return wsbx_wat_nomem(P);
+        return WSBX_OK;
+}
+
+/* Parses fields up to the closing ")" of the module, or to the end of
+ * input when `bare`. */
+static wsbx_errkind parse_module(wat_module *M, bool bare, wsbx_wat_buf *out)
+{
+        wsbx_wat *P = &M->P;
+        wsbx_errkind k;
+        wsbx_token t, kw;
+
+        /* Pass 1. A malformed field stops it, but the fields before it
+         * still go through pass 2 first: an error inside them comes
+         * earlier in the text and is the one to report. */
+        wsbx_errkind deferred = WSBX_OK;
+        wsbx_error first_err;
+        for (;;) {
+                if ((k = wsbx_wat_next(P, &t)))
+                        goto stop;
+                if (bare ? t.kind == WSBX_TOK_EOF : t.kind == WSBX_TOK_RPAREN)
+                        break;
+                if (t.kind != WSBX_TOK_LPAREN) {
+                        k = wsbx_wat_unexpected(P, &t);
+                        goto stop;
+                }
+                if ((k = wsbx_wat_next(P, &kw)))
+                        goto stop;
+                int fk = field_kind(&kw);
+                if (fk < 0) {
+                        k = wsbx_wat_unexpected(P, &kw);
+                        goto stop;
+                }
+                if (M->nfields == M->fields_cap) {
+                        wat_field *f = wsbx_wat_grow(M->fields, &M->fields_cap, sizeof *f);
+                        if (!f)
+                                return wsbx_wat_nomem(P);
+                        M->fields = f;
+                }
+                /* Nothing has been peeked since the keyword was read, so
+                 * the lexer's position is the field's content. */
+                M->fields[M->nfields++] = (wat_field){P->lx->p, P->lx->line_start, P->lx->line, (uint8_t)fk,
+                                                      wsbx_wat_tokpos(&kw)};
+                if ((k = scan_field(M, fk, &kw))) {
+                        M->nfields--;
+                        goto stop;
+                }
+        }
+stop:
+        if (k) {
+                if (k != WSBX_ERR_MALFORMED)
+                        return k;
+                deferred = k;
+                first_err = *P->err;
+        }
+        wsbx_lexer after = *P->lx;
+
+        /* Pass 2. */
+        uint32_t next_index[WSBX_SP_COUNT] = {0};
+        for (size_t i = 0; i < M->nfields; i++) {
+                if ((k = encode_field(M, &M->fields[i], next_index))) {
+                        /* Names bound after a pass-1 error are missing, so
+                         * "unknown ..." here may be an artefact of it. */
+                        if (deferred && k == WSBX_ERR_MALFORMED && strncmp(P->err->msg, "unknown ", 8) == 0 &&
+                            strncmp(P->err->msg, "unknown operator", 16) != 0)
+                                break;
+                        return k;
+                }
+        }
+        if (deferred) {
+                *P->err = first_err;
+                return deferred;
+        }
+        *P->lx = after;
+        return assemble(M, out);
+}
+
+/* `(module $id? binary "..."*)` and `(module $id? quote "..."*)`: the
+ * strings, concatenated. The keyword has been read. */
+static wsbx_errkind module_strings(wsbx_wat *P, wsbx_buf *out)
+{
+        wsbx_token t;
+        for (;;) {
+                wsbx_errkind k = wsbx_wat_next(P, &t);
+                if (k)
+                        return k;
+                if (t.kind == WSBX_TOK_RPAREN)
+                        return out->oom ? wsbx_wat_nomem(P) : WSBX_OK;
+                if ((k = string_bytes(P, &t, out)))
+                        return k;
+        }
+}
+
+static wsbx_errkind parse_fields(wsbx_lexer *lx, bool bare, uint8_t **out, size_t *out_len,
+                                 wsbx_posmap **map, wsbx_error *err)
+{
+        wat_module M;
+        wsbx_error local_err;
+        memset(&M, 0, sizeof M);
+        M.first_def = -1;
+        M.P.lx = lx;
+        /* The parser reads back its own errors (see parse_module). */
+        M.P.err = err ? err : &local_err;
+        M.P.arena = wsbx_arena_new();
+        M.P.track = map != NULL;
+        wsbx_wat_buf bin = {0};
+        wsbx_errkind k;
+        *out = NULL;
+        *out_len = 0;
+        if (map)
+                *map = NULL;
+        if (!M.P.arena)
+                return wsbx_error_set(err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
+        wsbx_token t;
+        if (!bare && !(k = wsbx_lex_peek(lx, &t, err)) &&
+            (wsbx_wat_is(&t, "binary") || wsbx_wat_is(&t, "quote"))) {
+                bool quote = wsbx_wat_is(&t, "quote");
+                wsbx_lex_next(lx, &t, err);
+                k = module_strings(&M.P, &bin.b);
+                if (!k && quote) {
+                        /* Positions in the quoted text are not positions
+                         * in this one: its map stays empty. */
+                        uint8_t *b = NULL;
+                        size_t n = 0;
+                        k = wsbx_wat_to_binary((const char *)bin.b.data, bin.b.len, &b, &n, err);
+                        wsbx_buf_free(&bin.b);
+                        bin.b.data = b;
+                        bin.b.len = bin.b.cap = n;
+                }
+        } else {
+                k = parse_module(&M, bare, &bin);
+        }
+        module_free(&M);
+        if (!k && !bin.b.data) {
+                /* An empty `binary` still hands back a buffer. */
+                bin.b.data = malloc(1);
+                if (!bin.b.data)
+                        k = wsbx_error_set(err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
+        }
+        if (!k && map && !(*map = wsbx_posmap_take(&bin)))
+                k = wsbx_error_set(err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
+        if (k) {
+                wsbx_wat_buf_free(&bin);
+                return k;
+        }
+        free(bin.marks);
+        *out = bin.b.data;
+        *out_len = bin.b.len;
+        return WSBX_OK;
+}
+
+wsbx_errkind wsbx_wat_parse_fields(wsbx_lexer *lx, uint8_t **out, size_t *out_len, wsbx_error *err)
+{
+        return parse_fields(lx, false, out, out_len, NULL, err);
+}
+
+wsbx_errkind wsbx_wat_parse_fields_map(wsbx_lexer *lx, uint8_t **out, size_t *out_len,
+                                       wsbx_posmap **map, wsbx_error *err)
+{
+        return parse_fields(lx, false, out, out_len, map, err);
+}
+
+wsbx_errkind wsbx_wat_to_binary_map(const char *text, size_t len, uint8_t **out, size_t *out_len,
+                                    wsbx_posmap **map, wsbx_error *err)
+{
+        wsbx_lexer lx;
+        wsbx_token t1, t2;
+        wsbx_errkind k;
+        *out = NULL;
+        *out_len = 0;
+        if (map)
+                *map = NULL;
+        wsbx_lexer_init(&lx, text, len);
+        wsbx_lexer save = lx;
+        if ((k = wsbx_lex_next(&lx, &t1, err)))
+                return k;
+        if (t1.kind == WSBX_TOK_LPAREN) {
+                if ((k = wsbx_lex_next(&lx, &t2, err)))
+                        return k;
+        }
+        bool bare = !(t1.kind == WSBX_TOK_LPAREN && wsbx_wat_is(&t2, "module"));
+        if (bare) {
+                lx = save;
+        } else {
+                wsbx_token id;
+                if ((k = wsbx_lex_peek(&lx, &id, err)))
+                        return k;
+                if (id.kind == WSBX_TOK_ID)
+                        wsbx_lex_next(&lx, &id, err);
+        }
+        if ((k = parse_fields(&lx, bare, out, out_len, map, err)))
+                return k;
+        if (!bare) {
+                wsbx_token t;
+                if ((k = wsbx_lex_next(&lx, &t, err)) ||
+                    (t.kind != WSBX_TOK_EOF && (k = wsbx_text_error(err, &t, "unexpected token")))) {
+                        free(*out);
+                        *out = NULL;
+                        *out_len = 0;
+                        if (map) {
+                                wsbx_posmap_delete(*map);
+                                *map = NULL;
+                        }
+                        return k;
+                }
+        }
+        return WSBX_OK;
+}
+
+wsbx_errkind wsbx_wat_to_binary(const char *text, size_t len, uint8_t **out, size_t *out_len, wsbx_error *err)
+{
+        return wsbx_wat_to_binary_map(text, len, out, out_len, NULL, err);
 }

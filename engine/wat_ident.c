@@ -344,21 +344,28 @@ wsbx_errkind wsbx_wat_bind(wsbx_wat *P, wsbx_idmap *ids, const char *what, const
         return WSBX_OK;
 }
 
+wsbx_errkind wsbx_wat_opt_id(wsbx_wat *P, wsbx_token *t, bool *found)
+{
+        wsbx_errkind k = wsbx_wat_peek(P, t);
+        *found = !k && t->kind == WSBX_TOK_ID;
+        if (*found)
+                wsbx_wat_next(P, t);
+        return k;
+}
+
 wsbx_errkind wsbx_wat_bind_opt_id(wsbx_wat *P, unsigned space, uint32_t index)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_peek(P, &t);
-        if (k || t.kind != WSBX_TOK_ID)
+        bool found;
+        wsbx_errkind k = wsbx_wat_opt_id(P, &t, &found);
+        if (k || !found)
                 return k;
-        wsbx_wat_next(P, &t);
         return wsbx_wat_bind(P, &P->ids[space], space_dup_names[space], &t, index);
 }
 
 wsbx_errkind wsbx_wat_skip_opt_id(wsbx_wat *P)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_peek(P, &t);
-        if (!k && t.kind == WSBX_TOK_ID)
-                wsbx_wat_next(P, &t);
-        return k;
+        bool found;
+        return wsbx_wat_opt_id(P, &t, &found);
 }

@@ -15,6 +15,11 @@
  * Labels: P->labels is the stack of enclosing blocks; P->label_ids maps a
  * name to its innermost position, and each label remembers the binding it
  * shadows, so lookup and scope exit are O(1) however deep the nesting.
+ *
+ * Positions (wat_posmap.c): every instruction marks its opcode with its
+ * keyword token, a folded operator's mark waiting in P->pend with its
+ * bytes; an `end` maps to the `end` keyword or to the ")" that implies it,
+ * which is where the validator's complaints about a block's results land.
  */
 #include "internal.h"
 
@@ -141,16 +146,12 @@ static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_wat_buf *o, con
 {
         wsbx_buf *out = &o->b;
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_peek(P, &t);
-        if (k)
-                return k;
+        bool named;
+        wsbx_errkind k = wsbx_wat_opt_id(P, &t, &named);
         *label = NULL;
         *label_len = 0;
-        if (t.kind == WSBX_TOK_ID) {
-                wsbx_wat_next(P, &t);
-                if ((k = wsbx_wat_idname(P, &t, label, label_len)))
-                        return k;
-        }
+        if (k || (named && (k = wsbx_wat_idname(P, &t, label, label_len))))
+                return k;
         wsbx_wat_typeuse tu;
         if ((k = wsbx_wat_parse_typeuse(P, false, false, &tu)))
                 return k;
@@ -182,6 +183,19 @@ static wsbx_errkind block_head(wsbx_wat *P, wsbx_opcode op, wsbx_wat_buf *o, con
         return WSBX_OK;
 }
 
+/* The value of an offset=N or align=N keyword (peeked as `t`, its number
+ * as `num`), which this consumes: a u32. */
+static wsbx_errkind memarg_value(wsbx_wat *P, const wsbx_token *t, const wsbx_token *num, uint64_t *v)
+{
+        wsbx_token kw;
+        wsbx_wat_next(P, &kw);
+        if (num->kind != WSBX_TOK_NUMBER)
+                return wsbx_text_error(P->err, t, "unknown operator %.*s", WSBX_WAT_TOKFMT(t));
+        if (wsbx_text_nat(num, UINT32_MAX, v, P->err))
+                return wsbx_text_error(P->err, num, "i32 constant out of range");
+        return WSBX_OK;
+}
+
 static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
 {
         uint64_t offset = 0, align = (uint64_t)1 << wsbx_ops[op].arg;
@@ -190,20 +204,12 @@ static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
         if ((k = wsbx_wat_peek(P, &t)))
                 return k;
         if (wsbx_wat_kw_num(&t, "offset=", &num)) {
-                wsbx_wat_next(P, &t);
-                if (num.kind != WSBX_TOK_NUMBER)
-                        return wsbx_text_error(P->err, &t, "unknown operator %.*s", (int)t.len, t.start);
-                if (wsbx_text_nat(&num, UINT32_MAX, &offset, P->err))
-                        return wsbx_text_error(P->err, &num, "i32 constant out of range");
-                if ((k = wsbx_wat_peek(P, &t)))
+                if ((k = memarg_value(P, &t, &num, &offset)) || (k = wsbx_wat_peek(P, &t)))
                         return k;
         }
         if (wsbx_wat_kw_num(&t, "align=", &num)) {
-                wsbx_wat_next(P, &t);
-                if (num.kind != WSBX_TOK_NUMBER)
-                        return wsbx_text_error(P->err, &t, "unknown operator %.*s", (int)t.len, t.start);
-                if (wsbx_text_nat(&num, UINT32_MAX, &align, P->err))
-                        return wsbx_text_error(P->err, &num, "i32 constant out of range");
+                if ((k = memarg_value(P, &t, &num, &align)))
+                        return k;
                 if (align == 0 || (align & (align - 1)))
                         return wsbx_text_error(P->err, &num, "alignment must be a power of two");
         }
@@ -219,11 +225,9 @@ static wsbx_errkind memarg(wsbx_wat *P, wsbx_opcode op, wsbx_buf *out)
 static wsbx_errkind lane_index(wsbx_wat *P, bool any_number, uint8_t *out)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_next(P, &t);
+        wsbx_errkind k = wsbx_wat_expect(P, WSBX_TOK_NUMBER, &t);
         if (k)
                 return k;
-        if (t.kind != WSBX_TOK_NUMBER)
-                return wsbx_wat_unexpected(P, &t);
         wsbx_numclass c = wsbx_text_numclass(t.start, t.len);
         if (c != WSBX_NUM_NAT) {
                 if (any_number)
@@ -301,11 +305,9 @@ static wsbx_errkind v128_const(wsbx_wat *P, wsbx_buf *out)
 static wsbx_errkind number_imm(wsbx_wat *P, wsbx_imm imm, wsbx_buf *out)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_next(P, &t);
+        wsbx_errkind k = wsbx_wat_expect(P, WSBX_TOK_NUMBER, &t);
         if (k)
                 return k;
-        if (t.kind != WSBX_TOK_NUMBER)
-                return wsbx_wat_unexpected(P, &t);
         uint64_t v;
         uint32_t f;
         switch (imm) {
@@ -568,10 +570,10 @@ static wsbx_errkind immediates(wsbx_wat *P, wsbx_opcode op, wsbx_wat_buf *o)
 static wsbx_errkind end_label(wsbx_wat *P, const wsbx_wat_frame *f)
 {
         wsbx_token t;
-        wsbx_errkind k = wsbx_wat_peek(P, &t);
-        if (k || t.kind != WSBX_TOK_ID)
+        bool found;
+        wsbx_errkind k = wsbx_wat_opt_id(P, &t, &found);
+        if (k || !found)
                 return k;
-        wsbx_wat_next(P, &t);
         const char *name;
         uint32_t len;
         if ((k = wsbx_wat_idname(P, &t, &name, &len)))

@@ -29,7 +29,7 @@
 struct wsbx_posmap {
         size_t len; /* bytes of the binary */
         size_t n;
-        wsbx_wat_mark *marks;
+        wsbx_posmark *marks;
 };
 
 static bool same_pos(wsbx_wat_pos a, wsbx_wat_pos b)
@@ -40,7 +40,7 @@ static bool same_pos(wsbx_wat_pos a, wsbx_wat_pos b)
 static void push_mark(wsbx_wat_buf *o, size_t off, wsbx_wat_pos at)
 {
         if (o->nmarks) {
-                wsbx_wat_mark *l = &o->marks[o->nmarks - 1];
+                wsbx_posmark *l = &o->marks[o->nmarks - 1];
                 if (l->off == off) {
                         /* Nothing was written since: the newer token is
                          * the more precise one. */
@@ -53,14 +53,14 @@ static void push_mark(wsbx_wat_buf *o, size_t off, wsbx_wat_pos at)
                         return;
         }
         if (o->nmarks == o->marks_cap) {
-                wsbx_wat_mark *m = wsbx_wat_grow(o->marks, &o->marks_cap, sizeof *m);
+                wsbx_posmark *m = wsbx_wat_grow(o->marks, &o->marks_cap, sizeof *m);
                 if (!m) {
                         o->b.oom = true;
                         return;
                 }
                 o->marks = m;
         }
-        o->marks[o->nmarks++] = (wsbx_wat_mark){off, at};
+        o->marks[o->nmarks++] = (wsbx_posmark){off, at};
 }
 
 void wsbx_wat_mark(wsbx_wat *P, wsbx_wat_buf *o, wsbx_wat_pos at)
@@ -70,7 +70,7 @@ void wsbx_wat_mark(wsbx_wat *P, wsbx_wat_buf *o, wsbx_wat_pos at)
 }
 
 /* Index of the first mark at or after `off`. */
-static size_t first_at(const wsbx_wat_mark *m, size_t n, size_t off)
+static size_t first_at(const wsbx_posmark *m, size_t n, size_t off)
 {
         size_t lo = 0, hi = n;
         while (lo < hi) {
@@ -84,7 +84,7 @@ static size_t first_at(const wsbx_wat_mark *m, size_t n, size_t off)
 }
 
 /* The mark that covers byte `off`, or NULL. */
-static const wsbx_wat_mark *covering(const wsbx_wat_mark *m, size_t n, size_t off)
+static const wsbx_posmark *covering(const wsbx_posmark *m, size_t n, size_t off)
 {
         size_t i = first_at(m, n, off);
         if (i < n && m[i].off == off)
@@ -94,7 +94,7 @@ static const wsbx_wat_mark *covering(const wsbx_wat_mark *m, size_t n, size_t of
 
 bool wsbx_wat_buf_pos(const wsbx_wat_buf *o, size_t off, wsbx_wat_pos *at)
 {
-        const wsbx_wat_mark *c = covering(o->marks, o->nmarks, off);
+        const wsbx_posmark *c = covering(o->marks, o->nmarks, off);
         if (!c)
                 return false;
         *at = c->at;
@@ -159,7 +159,7 @@ bool wsbx_posmap_find(const wsbx_posmap *map, size_t offset, uint32_t *line, uin
 {
         if (!map || offset >= map->len)
                 return false;
-        const wsbx_wat_mark *c = covering(map->marks, map->n, offset);
+        const wsbx_posmark *c = covering(map->marks, map->n, offset);
         if (!c)
                 return false;
         *line = c->at.line;

@@ -409,4 +409,332 @@ _Noreturn void wsbx_trap_raise_msg(wsbx_trap kind, const char *msg);
  * none), its function name and wasm offset (UINT32_MAX when unknown). */
 void *wsbx_code_lookup(uintptr_t pc, const char **name, uint32_t *wasm_offset);
 
+/* ------------------------------------------------------------------------ */
+/* store.c, instance.c, builtins.c - stores, loaded code, instances         */
+/* ------------------------------------------------------------------------ */
+
+/* Life cycle:
+ *
+ *   wsbx_store *s;
+ *   wsbx_store_new(NULL, &s);                       one guest stack, one thread
+ *   wsbx_loaded *l;
+ *   wsbx_load_fd(s, artifact_fd, &l, &lerr);        code mapped read+execute
+ *   wsbx_extern imports[...];                       the caller resolves names
+ *   wsbx_instance *in;
+ *   rc = wsbx_instantiate(s, l, imports, n, &in, &trap, &lerr);
+ *   wsbx_instance_export(in, "f", 1, &ext);
+ *   rc = wsbx_invoke(s, ext.u.func, vals, nvals, &trap);
+ *   wsbx_store_delete(s);                           frees everything above
+ *
+ * Ownership: a store owns every object created in it (loaded code,
+ * instances, host functions, tables, memories, globals) and frees each of
+ * them exactly once, in wsbx_store_delete(). Nothing is freed earlier,
+ * because references cross instances freely (a funcref of one instance
+ * stored in another's table, an instance whose start function trapped
+ * after it had written into an imported table), so the store is the only
+ * lifetime that covers all of them. Handles returned by the functions
+ * below are borrowed from the store.
+ *
+ * A store is used by one thread at a time (its guest stack refuses a
+ * second one with -EBUSY). Host functions may call wsbx_invoke() again on
+ * the same store (host -> wasm -> host -> wasm).
+ *
+ * Errors: functions return 0 or -errno and, where they take one, fill a
+ * wsbx_lerr with a one-line message. Link errors start with the spec's
+ * wording ("unknown import", "incompatible import type"). Calls and
+ * instantiation return a positive wsbx_trap when the guest trapped. */
+
+typedef struct wsbx_store wsbx_store;
+typedef struct wsbx_loaded wsbx_loaded;
+typedef struct wsbx_instance wsbx_instance;
+typedef struct wsbx_table_inst wsbx_table_inst;
+typedef struct wsbx_memory_inst wsbx_memory_inst;
+typedef struct wsbx_global_inst wsbx_global_inst;
+
+/* --- store.c ------------------------------------------------------------- */
+
+typedef struct wsbx_store_config {
+        wsbx_memory_config memory;  /* memories this store creates */
+        size_t stack_size;          /* guest stack; 0: WSBX_STACK_DEFAULT_SIZE */
+        size_t stack_guard;         /* 0: WSBX_STACK_DEFAULT_GUARD */
+        uint32_t max_table_elems;   /* per table, at creation and on grow */
+        /* Interruption epoch read by compiled code; NULL: the store's own
+         * counter (wsbx_store_epoch_increment). Must outlive the store. */
+        const uint64_t *epoch_ptr;
+} wsbx_store_config;
+
+#define WSBX_DEFAULT_MAX_TABLE_ELEMS 10000000u
+
+/* Fills *cfg with the defaults. */
+void wsbx_store_config_default(wsbx_store_config *cfg);
+
+/* Creates a store (cfg NULL: the defaults): maps its guest stack and
+ * installs the trap handlers. Returns 0, -ENOMEM or -errno; free with
+ * wsbx_store_delete(). */
+int wsbx_store_new(const wsbx_store_config *cfg, wsbx_store **out);
+/* Frees the store and everything it owns: instances, their memories and
+ * tables, host objects, code mappings and their registrations. No call may
+ * be running in it. NULL is a no-op. */
+void wsbx_store_delete(wsbx_store *s);
+
+/* The store's guest stack (borrowed). */
+wsbx_stack *wsbx_store_stack(wsbx_store *s);
+/* Compiled code traps "interrupted" once *epoch_ptr >= deadline; the
+ * default deadline is UINT64_MAX (never). Applies to every instance. */
+void wsbx_store_set_epoch_deadline(wsbx_store *s, uint64_t deadline);
+/* Adds one to the store's own epoch counter (not to an external one). */
+void wsbx_store_epoch_increment(wsbx_store *s);
+
+/* The canonical function-type registry: equal types (value types as in
+ * the binary format) get equal ids within one store, and call_indirect
+ * compares these ids. Returns 0 or -ENOMEM / -E2BIG. */
+int wsbx_store_intern_type(wsbx_store *s, const uint8_t *params, uint32_t nparams,
+                           const uint8_t *results, uint32_t nresults, uint32_t *id);
+/* The type behind an id (pointers into the store); false if unknown. */
+bool wsbx_store_functype(const wsbx_store *s, uint32_t id, const uint8_t **params,
+                         uint32_t *nparams, const uint8_t **results, uint32_t *nresults);
+
+/* Copies len bytes into a new memfd sealed against writes, shrinking and
+ * growing (F_SEAL_SEAL too). Returns the fd (the caller closes it) or
+ * -errno. */
+int wsbx_memfd_from_bytes(const void *bytes, size_t len, const char *name);
+
+/* Loads the artifact in file fd (an artifact file, or a sealed memfd):
+ * maps the file read-only, verifies it (wsbx_artifact_open), maps .text
+ * with mmap(PROT_READ|PROT_EXEC, MAP_PRIVATE) straight from fd (never
+ * writable), registers it with the trap registry, interns its types and
+ * prepares its memory images. fd is borrowed (the loader keeps a dup);
+ * its contents must not change afterwards. *out is owned by the store.
+ * Returns 0, -ENOEXEC / -EINVAL for a foreign or corrupt artifact,
+ * -ENOTSUP for features the runtime lacks (64-bit or shared memories),
+ * -ENOMEM or -errno; err says what. */
+int wsbx_load_fd(wsbx_store *s, int fd, wsbx_loaded **out, wsbx_lerr *err);
+/* The same for an artifact in memory: copies it into a sealed memfd. */
+int wsbx_load_bytes(wsbx_store *s, const void *bytes, size_t len, wsbx_loaded **out,
+                    wsbx_lerr *err);
+/* The verified view (imports, exports, types...), valid for the store's life. */
+const wsbx_artifact *wsbx_loaded_artifact(const wsbx_loaded *l);
+/* Canonical type id of the module's type `type` (< ntypes). */
+uint32_t wsbx_loaded_type_id(const wsbx_loaded *l, uint32_t type);
+
+/* Creates a host function of the given type: called as fn(ctx, caller
+ * vmctx or NULL, vals, n) in the array convention, n = max(params,
+ * results). It may call wsbx_invoke() and may trap with
+ * wsbx_trap_raise_msg(WSBX_TRAP_HOST, "why"). The funcref's wasm_code is
+ * NULL until an instance imports it: the importer's copy gets the
+ * importer's wasm->array trampoline for the type. *out is owned by the
+ * store. Returns 0 or -ENOMEM. */
+int wsbx_host_func_new(wsbx_store *s, const uint8_t *params, uint32_t nparams,
+                       const uint8_t *results, uint32_t nresults, wsbx_array_fn fn, void *ctx,
+                       const wsbx_funcref **out);
+
+/* Calls f with vals (arguments in, results out; at least max(params,
+ * results) slots) on the store's stack with traps caught. Returns 0, a
+ * positive wsbx_trap with *trap filled (kind, wasm offset, backtrace, host
+ * message), -EINVAL (too few slots, or f cannot be called from the host),
+ * or -EBUSY (another thread is running the store). Nested calls from host
+ * functions are allowed. trap must not be NULL. */
+int wsbx_invoke(wsbx_store *s, const wsbx_funcref *f, wsbx_val_raw *vals, uint32_t nvals,
+                wsbx_trap_info *trap);
+
+/* --- instance.c ---------------------------------------------------------- */
+
+/* Something an instance exports or imports. kind is a WSBX_ART_EXTERN_*
+ * value, or WSBX_EXTERN_MISSING for an import the caller could not
+ * resolve. Every pointer is owned by the store. */
+#define WSBX_EXTERN_MISSING 0xffu
+typedef struct wsbx_extern {
+        uint8_t kind;
+        union {
+                const wsbx_funcref *func;
+                wsbx_table_inst *table;
+                wsbx_memory_inst *memory;
+                wsbx_global_inst *global;
+        } u;
+} wsbx_extern;
+
+/* Instantiates l with imports[0..nimports) (one per import of the module,
+ * in order) as the spec says: checks each import's type, builds the vmctx,
+ * memories (copy-on-write image or segments), tables, globals and
+ * funcrefs, applies element then data segments in order (a segment out of
+ * bounds traps; the ones before it stay applied), and runs the start
+ * function. Returns 0 with *out set (owned by the store); a positive
+ * wsbx_trap when a segment or the start function trapped (*trap filled,
+ * *out NULL; the instance's effects on imported tables and memories stay,
+ * and the store keeps what it needs); -ENOENT "unknown import"; -EINVAL
+ * "incompatible import type" (or a wrong import count); -ENOMEM, -E2BIG
+ * (a table above the store's limit), -errno from memory creation. trap
+ * may be NULL when the caller does not need it. */
+int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
+                     uint32_t nimports, wsbx_instance **out, wsbx_trap_info *trap,
+                     wsbx_lerr *err);
+
+/* Looks an export up by name (len bytes, not NUL-terminated). Returns 0
+ * or -ENOENT. */
+int wsbx_instance_export(const wsbx_instance *in, const char *name, size_t len, wsbx_extern *out);
+wsbx_store *wsbx_instance_store(const wsbx_instance *in);
+wsbx_loaded *wsbx_instance_loaded(const wsbx_instance *in);
+/* The instance's vmctx, and back: a host function reaches its caller's
+ * instance (and store) from the caller vmctx it receives. NULL -> NULL. */
+struct wsbx_vmctx *wsbx_instance_vmctx(const wsbx_instance *in);
+wsbx_instance *wsbx_vmctx_instance(struct wsbx_vmctx *vmctx);
+
+/* Host-created tables, memories and globals (the spectest module's, an
+ * embedder's), owned by the store. A table starts with min elements of
+ * init; a memory uses the store's memory configuration. Return 0, -EINVAL
+ * (bad type or limits), -E2BIG (above the store's limits), -ENOMEM. */
+int wsbx_table_inst_new(wsbx_store *s, uint8_t elem, uint32_t min, bool has_max, uint32_t max,
+                        void *init, wsbx_table_inst **out);
+int wsbx_memory_inst_new(wsbx_store *s, uint32_t min, bool has_max, uint32_t max,
+                         wsbx_memory_inst **out, wsbx_lerr *err);
+int wsbx_global_inst_new(wsbx_store *s, uint8_t type, bool mut, const wsbx_val_raw *init,
+                         wsbx_global_inst **out);
+
+/* Tables: elements are funcref pointers or externref words (NULL: null). */
+uint8_t wsbx_table_inst_elem(const wsbx_table_inst *t);
+uint32_t wsbx_table_inst_size(const wsbx_table_inst *t);
+wsbx_table_def *wsbx_table_inst_def(wsbx_table_inst *t);
+/* -EINVAL (index out of bounds) or 0. */
+int wsbx_table_inst_get(const wsbx_table_inst *t, uint32_t i, void **out);
+int wsbx_table_inst_set(wsbx_table_inst *t, uint32_t i, void *v);
+/* table.grow: the old size, or -1 past the maximum or the store's limit. */
+int64_t wsbx_table_inst_grow(wsbx_table_inst *t, uint32_t delta, void *init);
+
+/* Memories: read and write through wsbx_memory_def_of(); grow with
+ * wsbx_memory_inst_grow so instances that cache the base follow a move. */
+wsbx_memory *wsbx_memory_inst_memory(wsbx_memory_inst *m);
+int64_t wsbx_memory_inst_grow(wsbx_memory_inst *m, uint32_t delta_pages);
+
+/* Globals: the value lives in a 16-byte cell (i32/f32 in the low 4 bytes,
+ * i64/f64/references in the low 8). set fails with -EPERM on an
+ * immutable global. */
+uint8_t wsbx_global_inst_type(const wsbx_global_inst *g);
+bool wsbx_global_inst_mut(const wsbx_global_inst *g);
+void wsbx_global_inst_get(const wsbx_global_inst *g, wsbx_val_raw *out);
+int wsbx_global_inst_set(wsbx_global_inst *g, const wsbx_val_raw *v);
+
+/* --- builtins.c ---------------------------------------------------------- */
+
+/* The table every vmctx's header points at (abi.h, wsbx_builtin). */
+extern const void *const wsbx_builtins[WSBX_BUILTIN_COUNT];
+
+/* The operations behind the bulk builtins, returning the trap instead of
+ * raising it, for instantiation (active segments) and for the builtins
+ * themselves. Bounds follow the spec exactly: [x, x+n) must lie inside
+ * the memory, table or segment, so n = 0 at exactly the end is fine and
+ * one past it traps. Indices are the instance's. */
+wsbx_trap wsbx_inst_memory_init(wsbx_instance *in, uint32_t mem, uint32_t data, uint32_t dst,
+                                uint32_t src, uint32_t len);
+wsbx_trap wsbx_inst_table_init(wsbx_instance *in, uint32_t table, uint32_t elem, uint32_t dst,
+                               uint32_t src, uint32_t len);
+void wsbx_inst_data_drop(wsbx_instance *in, uint32_t data);
+void wsbx_inst_elem_drop(wsbx_instance *in, uint32_t elem);
+
+/* --- private to store.c, instance.c and builtins.c ------------------------
+ *
+ * The objects' layouts, shared by the three files. Other code uses the
+ * functions above. */
+
+struct wsbx_table_inst {
+        wsbx_table_def def;       /* what vmctx->tables[i] points at */
+        uint8_t elem;             /* WSBX_ART_FUNCREF / WSBX_ART_EXTERNREF */
+        bool has_max;
+        uint32_t max;
+        uint32_t limit;           /* the store's cap on the size */
+        struct wsbx_table_inst *next; /* store list */
+};
+
+struct wsbx_memory_inst {
+        wsbx_memory *mem;
+        bool has_max;
+        uint32_t max;             /* declared maximum, for import matching */
+        wsbx_store *store;
+        struct wsbx_memory_inst *next;
+};
+
+struct wsbx_global_inst {
+        wsbx_val_raw *cell;       /* in the owner's vmctx, or &own */
+        uint8_t type;
+        bool mut;
+        struct wsbx_global_inst *next; /* store list (host globals only) */
+        _Alignas(16) wsbx_val_raw own;
+};
+
+struct wsbx_loaded {
+        wsbx_store *store;
+        struct wsbx_loaded *next;
+        int fd;                   /* our dup of the artifact file */
+        uint8_t *map;             /* the whole file, read-only */
+        size_t map_len;
+        wsbx_artifact art;        /* view into map */
+        uint8_t *text;            /* .text, read+execute; NULL when empty */
+        size_t text_map_len;
+        wsbx_code_reg *reg;
+        wsbx_code_func *funcs;    /* registered function ranges */
+        char *names;              /* their NUL-terminated names */
+        uint32_t *type_ids;       /* canonical id per module type */
+        wsbx_image **images;      /* per memory, NULL without an image */
+};
+
+struct wsbx_instance {
+        wsbx_store *store;
+        wsbx_loaded *mod;
+        struct wsbx_instance *next;
+        uint8_t *vmctx;           /* 16-byte aligned, lay.size bytes */
+        wsbx_vmctx_layout lay;
+        wsbx_memory_inst **memories;  /* index space, imports first */
+        wsbx_table_inst **tables;
+        wsbx_global_inst **globals;
+        wsbx_global_inst *own_globals; /* the defined ones */
+        void ***elem_refs;        /* per element segment: its references, NULL once dropped */
+        bool ready;               /* instantiation finished */
+};
+
+struct wsbx_host_func;
+struct wsbx_functype_ent;
+
+struct wsbx_store {
+        wsbx_store_config cfg;
+        wsbx_stack *stack;
+        uint64_t epoch;           /* own counter, atomic */
+        const uint64_t *epoch_ptr;
+        uint64_t deadline;
+        struct wsbx_functype_ent *types;
+        uint32_t ntypes, types_cap;
+        uint32_t *type_hash;      /* open addressing: id + 1, 0 empty */
+        uint32_t type_hash_cap;   /* power of two */
+        wsbx_loaded *loaded;
+        wsbx_instance *instances;
+        wsbx_memory_inst *memories;
+        wsbx_table_inst *tables;
+        wsbx_global_inst *globals;
+        struct wsbx_host_func *host_funcs;
+};
+
+/* vmctx regions of an instance. */
+static inline wsbx_vmctx_header *wsbx_inst_header(const wsbx_instance *in)
+{
+        return (wsbx_vmctx_header *)(void *)in->vmctx;
+}
+static inline wsbx_funcref *wsbx_inst_funcref(const wsbx_instance *in, uint32_t f)
+{
+        return (wsbx_funcref *)(void *)(in->vmctx + in->lay.funcrefs) + f;
+}
+static inline uint32_t *wsbx_inst_data_sizes(const wsbx_instance *in)
+{
+        return (uint32_t *)(void *)(in->vmctx + in->lay.data_sizes);
+}
+static inline uint32_t *wsbx_inst_elem_sizes(const wsbx_instance *in)
+{
+        return (uint32_t *)(void *)(in->vmctx + in->lay.elem_sizes);
+}
+
+/* instance.c: frees what an instance owns itself (its vmctx and arrays,
+ * not the shared objects in the store's lists); called by the store. */
+void wsbx_instance_free(wsbx_instance *in);
+/* store.c: after memory m's base moved, every instance whose memory 0 it
+ * is reloads vmctx->mem0_base. */
+void wsbx_store_memory_moved(wsbx_store *s, wsbx_memory_inst *m);
+
+
 #endif

@@ -109,13 +109,12 @@ int wsbx_proto_put_fault(wsbx_endpoint *ep, wsbx_msg *m, uint32_t trap, uint32_t
         return 0;
 }
 
-int wsbx_proto_get_vals(const wsbx_endpoint *ep, const wsbx_msg *m, wsbx_valtype *types, wsbx_val_raw *vals,
+int wsbx_proto_get_vals(const uint8_t *p, const wsbx_msg *m, wsbx_valtype *types, wsbx_val_raw *vals,
                         uint32_t max)
 {
         uint32_t n = m->count;
         if (n > max || (uint64_t)m->len != (uint64_t)n * WSBX_VAL_WIRE)
                 return -EPROTO;
-        const uint8_t *p = wsbx_ep_payload(ep, m);
         if (!p)
                 return -EPROTO;
         if (n == 0)
@@ -150,10 +149,9 @@ int wsbx_proto_get_vals(const wsbx_endpoint *ep, const wsbx_msg *m, wsbx_valtype
         return 0;
 }
 
-int wsbx_proto_get_fault(const wsbx_endpoint *ep, const wsbx_msg *m, wsbx_status *st)
+int wsbx_proto_get_fault(const uint8_t *p, const wsbx_msg *m, wsbx_status *st)
 {
         wsbx_msg_fault f;
-        const uint8_t *p = wsbx_ep_payload(ep, m);
         if (!p || m->len < sizeof f)
                 return -EPROTO;
         memcpy(&f, p, sizeof f);

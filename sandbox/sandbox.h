@@ -81,7 +81,7 @@ typedef struct wsbx_status {
 /* An extern as EXPORT reports it. For functions, params/results point into
  * the session's record of the handle and stay valid until the handle is
  * dropped or the session closed. */
-typedef struct wsbx_extern {
+typedef struct wsbx_sess_extern {
         wsbx_handle handle;
         wsbx_externkind kind;
         union {
@@ -93,7 +93,7 @@ typedef struct wsbx_extern {
                 wsbx_memtype memory;
                 wsbx_globaltype global;
         } type;
-} wsbx_extern;
+} wsbx_sess_extern;
 
 /* A host function. Runs on the supervisor side when the guest calls it.
  * args holds nargs values of the function's parameter types, results
@@ -140,7 +140,7 @@ int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_han
 /* Looks up export `name` (len bytes, UTF-8) of an instance.
  * WSBX_SESS_NOTFOUND when there is none. */
 int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name, size_t len,
-                        wsbx_extern *out, wsbx_status *st);
+                        wsbx_sess_extern *out, wsbx_status *st);
 
 /* Calls function `func` with nargs arguments of the given types and
  * receives exactly nresults results (the function's result count, else
@@ -294,15 +294,16 @@ int wsbx_proto_put_vals(struct wsbx_endpoint *ep, wsbx_msg *m, const wsbx_valtyp
 int wsbx_proto_put_fault(struct wsbx_endpoint *ep, wsbx_msg *m, uint32_t trap, uint32_t wasm_offset,
                          const char *msg, const char *bt);
 
-/* Decoders: check a received payload as hostile and copy it out. Values:
- * m->count must be at most max and len exactly WSBX_VAL_WIRE * count;
- * every type byte a value type; funcref handles below WSBX_HANDLE_MAX;
- * bytes a value of its type does not use are cleared. Faults: lengths
- * within the record and the status fields, a known trap kind. Return 0 or
- * -EPROTO. */
-int wsbx_proto_get_vals(const struct wsbx_endpoint *ep, const wsbx_msg *m, wsbx_valtype *types,
-                        wsbx_val_raw *vals, uint32_t max);
-int wsbx_proto_get_fault(const struct wsbx_endpoint *ep, const wsbx_msg *m, wsbx_status *st);
+/* Decoders: check a received payload as hostile and copy it out. `p` is
+ * the payload (wsbx_ep_payload, or a private copy of it), NULL when its
+ * range was out of bounds. Values: m->count must be at most max and len
+ * exactly WSBX_VAL_WIRE * count; every type byte a value type; funcref
+ * handles below WSBX_HANDLE_MAX; bytes a value of its type does not use
+ * are cleared. Faults: lengths within the record and the status fields, a
+ * known trap kind. Return 0 or -EPROTO. */
+int wsbx_proto_get_vals(const uint8_t *p, const wsbx_msg *m, wsbx_valtype *types, wsbx_val_raw *vals,
+                        uint32_t max);
+int wsbx_proto_get_fault(const uint8_t *p, const wsbx_msg *m, wsbx_status *st);
 
 /* ------------------------------------------------------------------------ */
 /* loopback.c - rings, arenas, doorbells; the in-process transport          */
@@ -340,8 +341,8 @@ const uint8_t *wsbx_ep_payload(const wsbx_endpoint *ep, const wsbx_msg *m);
 /* Releases the oldest received descriptor (and with it its payload). */
 void wsbx_ep_release(wsbx_endpoint *ep);
 
-/* Statistics: how often a receiver had to sleep, how often it found a
- * message while spinning. */
+/* Statistics: messages received, how many of them came while the
+ * receiver was still spinning (no sleep), and how often it slept. */
 typedef struct wsbx_ep_stats {
         uint64_t received, spun, slept;
 } wsbx_ep_stats;

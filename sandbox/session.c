@@ -135,7 +135,8 @@ static int rec_set_functype(struct hrec *r, const wsbx_valtype *types, uint32_t 
         wsbx_valtype *t = malloc((size_t)nparams + nresults + 1);
         if (!t)
                 return -ENOMEM;
-        memcpy(t, types, (size_t)nparams + nresults);
+        if (nparams + nresults)
+                memcpy(t, types, (size_t)nparams + nresults);
         free(r->types);
         r->types = t;
         r->nparams = nparams;
@@ -223,7 +224,7 @@ static int failed(wsbx_session *s, const wsbx_msg *cmp, wsbx_status *st)
                 [WSBX_ST_ERROR] = WSBX_SESS_ERROR,
                 [WSBX_ST_NOTFOUND] = WSBX_SESS_NOTFOUND,
         };
-        if (cmp->status != WSBX_ST_NOTFOUND && wsbx_proto_get_fault(s->ep, cmp, st) < 0) {
+        if (cmp->status != WSBX_ST_NOTFOUND && wsbx_proto_get_fault(wsbx_ep_payload(s->ep, cmp), cmp, st) < 0) {
                 done(s);
                 return broken(s);
         }
@@ -258,8 +259,8 @@ static int serve_host_call(wsbx_session *s, const wsbx_msg *m)
         wsbx_valtype *types = malloc((size_t)n + 1);
         char *err = calloc(1, WSBX_STATUS_MSG_MAX);
         int e = vals && types && err ? 0 : -ENOMEM;
-        if (e == 0 && (wsbx_proto_get_vals(s->ep, m, types, vals, h->nparams) < 0 || m->count != h->nparams ||
-                       memcmp(types, h->types, h->nparams) != 0))
+        if (e == 0 && (wsbx_proto_get_vals(wsbx_ep_payload(s->ep, m), m, types, vals, h->nparams) < 0 ||
+                       m->count != h->nparams || memcmp(types, h->types, h->nparams) != 0))
                 e = broken(s);
         wsbx_ep_release(s->ep);
         if (e < 0) {
@@ -416,7 +417,7 @@ int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_han
         return finish_handle(s, &cmp, KIND_INSTANCE, instance);
 }
 
-int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name, size_t len, wsbx_extern *out,
+int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name, size_t len, wsbx_sess_extern *out,
                         wsbx_status *st)
 {
         status_clear(st);
@@ -509,7 +510,7 @@ int wsbx_session_invoke(wsbx_session *s, wsbx_handle func, const wsbx_valtype *t
         if (!r || r->kind != WSBX_EXTERN_FUNC)
                 return status_error(st, "not a function handle");
         if (r->nparams != TYPE_UNKNOWN &&
-            (r->nparams != nargs || r->nresults != nresults || memcmp(r->types, types, nargs) != 0))
+            (r->nparams != nargs || r->nresults != nresults || (nargs && memcmp(r->types, types, nargs) != 0)))
                 return status_error(st, "type mismatch: arguments or results do not fit the function");
         wsbx_msg req = {.kind = WSBX_MSG_INVOKE, .handle = func}, cmp;
         if (s->broken)
@@ -526,19 +527,20 @@ int wsbx_session_invoke(wsbx_session *s, wsbx_handle func, const wsbx_valtype *t
                 done(s);
                 return -ENOMEM;
         }
-        e = wsbx_proto_get_vals(s->ep, &cmp, rt, results, nresults);
+        e = wsbx_proto_get_vals(wsbx_ep_payload(s->ep, &cmp), &cmp, rt, results, nresults);
         done(s);
         /* The record may have been dropped by a nested call meanwhile. */
         r = rec(s, func);
         if (e == 0 && (cmp.count != nresults ||
-                       (r && r->nparams != TYPE_UNKNOWN && memcmp(rt, r->types + r->nparams, nresults) != 0)))
+                       (r && r->nparams != TYPE_UNKNOWN && nresults &&
+                        memcmp(rt, r->types + r->nparams, nresults) != 0)))
                 e = -EPROTO;
         for (uint32_t i = 0; e == 0 && i < nresults; i++) {
                 struct hrec *fr;
                 if (rt[i] == WSBX_FUNCREF && results[i].i64 != 0)
                         e = rec_add(s, (wsbx_handle)results[i].i64, WSBX_EXTERN_FUNC, &fr);
         }
-        if (e == 0 && result_types)
+        if (e == 0 && result_types && nresults)
                 memcpy(result_types, rt, nresults);
         free(rt);
         if (e == -EPROTO)
@@ -557,7 +559,7 @@ int wsbx_session_global_get(wsbx_session *s, wsbx_handle global, wsbx_val_raw *v
         if (cmp.status != WSBX_ST_OK)
                 return failed(s, &cmp, st);
         wsbx_valtype t = 0;
-        e = wsbx_proto_get_vals(s->ep, &cmp, &t, v, 1);
+        e = wsbx_proto_get_vals(wsbx_ep_payload(s->ep, &cmp), &cmp, &t, v, 1);
         done(s);
         if (e < 0 || cmp.count != 1)
                 return broken(s);
@@ -603,8 +605,10 @@ int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_
         wsbx_valtype *t = malloc((size_t)n + 1);
         if (!t)
                 return -ENOMEM;
-        memcpy(t, type->params, type->nparams);
-        memcpy(t + type->nparams, type->results, type->nresults);
+        if (type->nparams)
+                memcpy(t, type->params, type->nparams);
+        if (type->nresults)
+                memcpy(t + type->nparams, type->results, type->nresults);
         for (uint32_t i = 0; i < n; i++)
                 if (!wsbx_valtype_ok(t[i])) {
                         free(t);

@@ -31,6 +31,7 @@ packages=(
         grep
         sed
         mawk
+        binaryen  # tests/difftest: wasm-opt -ttf makes the fuzz modules
 )
 
 # Benchmarks compare against V8, so they need a `node`. Any Node.js on the

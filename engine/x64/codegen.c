@@ -1026,6 +1026,10 @@ static void op_call(x64_cc *c, uint64_t func)
                 uint32_t at = x64_call_rel32(&c->a, 0);
                 wsbx_reloc rel = { c->base + at, (uint32_t)func };
                 wsbx_buf_put(&c->sink->relocs, &rel, sizeof rel);
+                /* Under the dynamic plan a grow in the callee may move
+                 * the base. */
+                if (c->opts->bounds_checks && c->m->nmemories)
+                        x64_mov_rm(&c->a, X64_64, X64_R15, x64_mem(X64_R14, WSBX_VMCTX_MEM0_BASE));
         }
         call_finish(c, ft, ret_off);
 }

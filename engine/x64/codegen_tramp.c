@@ -4,7 +4,7 @@
  * Entry trampoline, one per escaping defined function: called by the host
  * as fn(callee vmctx, caller vmctx, vals, n). It saves the System V
  * callee-saved registers (wasm code clobbers rbx, r12, r13 and sets r14,
- * r15), loads the arguments from vals[] into the wasm argument registers
+ * r15) and keeps vals[] in its frame, loads the arguments from vals[] into the wasm argument registers
  * and stack slots, calls the function directly (a relocation, like any
  * direct call) and writes the results back into vals[].
  *
@@ -55,9 +55,10 @@ void x64_emit_entry_trampoline(x64_cc *c, uint32_t func)
         x64_assign_args(ft, where, &nstack);
         uint32_t ret_off = 16 * nstack;
         uint64_t area = ret_off + (ft->nresults > 1 ? 16ull * ft->nresults : 0);
-        /* Six pushes (rbp and five callee-saved) leave rsp 16-aligned
-         * minus 8; the area rounds up to 16 plus 8 to realign. */
-        uint64_t frame = ((area + 15) & ~15ull) + 8;
+        /* Seven pushes (rbp, five callee-saved, vals) leave rsp
+         * 16-aligned; vals stays at [rbp - 48] since the callee may
+         * clobber every register but rsp, rbp, r14 and r15. */
+        uint64_t frame = (area + 15) & ~15ull;
         if (frame > (1u << 30)) {
                 x64_fail(c, WSBX_ERR_LIMIT, "trampoline frame too large");
                 goto out;
@@ -70,7 +71,9 @@ void x64_emit_entry_trampoline(x64_cc *c, uint32_t func)
         x64_push(a, X64_R13);
         x64_push(a, X64_R14);
         x64_push(a, X64_R15);
-        x64_alu_ri(a, X64_SUB, X64_64, X64_RSP, (int32_t)frame);
+        x64_push(a, X64_RDX);
+        if (frame)
+                x64_alu_ri(a, X64_SUB, X64_64, X64_RSP, (int32_t)frame);
         x64_mov_rr(a, X64_64, X64_RBX, X64_RDX);
         x64_mov_rr(a, X64_64, X64_R14, X64_RDI);
         x64_mov_rm(a, X64_64, X64_R15, x64_mem(X64_R14, WSBX_VMCTX_MEM0_BASE));
@@ -88,6 +91,7 @@ void x64_emit_entry_trampoline(x64_cc *c, uint32_t func)
         uint32_t at = x64_call_rel32(a, 0);
         wsbx_reloc rel = { c->base + at, func };
         wsbx_buf_put(&c->sink->relocs, &rel, sizeof rel);
+        x64_mov_rm(a, X64_64, X64_RBX, x64_mem(X64_RBP, -48));
         if (ft->nresults == 1) {
                 wsbx_valtype t = ft->results[0];
                 x64_store_typed(c, t == WSBX_I32 ? WSBX_I64 : t, x64_mem(X64_RBX, 0),

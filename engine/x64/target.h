@@ -284,4 +284,41 @@ void x64_emit_host_trampoline(x64_cc *c, uint32_t type);
 uint32_t x64_assign_args(const wsbx_functype *ft, uint16_t *where, uint32_t *nstack);
 #define X64_ARG_STACK 0x100
 
+/* ------------------------------------------------------------------------ */
+/* codegen_simd.c - SIMD helpers shared with codegen_simd2.c                */
+/* ------------------------------------------------------------------------ */
+
+/* SSE/AVX emitters for the SIMD code: each picks the VEX form when AVX is
+ * allowed and records the CPU features it uses. Registers are xmm
+ * numbers; xmm15 is the usual scratch.
+ *   x64_v3      d = a op b (a V3 row, imm for F_I rows); in the legacy
+ *               form d == b != a goes through xmm15, so a must not be it
+ *   x64_v2      d = op s (a V2 row that writes all of d: pshufd, pabsb,
+ *               pmovsx, cvt, round, movq)
+ *   x64_vshift  d = s shifted by imm (the /digit rows)
+ *   x64_vmov    d = s
+ *   x64_vconst  d = the 128-bit constant hi:lo (may use r11)
+ *   x64_vnot    r = ~r (uses xmm15) */
+void x64_v3(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned a, unsigned b, uint8_t imm);
+void x64_v2(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned s, uint8_t imm);
+void x64_vshift(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned s, uint8_t imm);
+void x64_vmov(x64_cc *c, unsigned d, unsigned s);
+void x64_vconst(x64_cc *c, unsigned d, uint64_t lo, uint64_t hi);
+void x64_vnot(x64_cc *c, unsigned r);
+
+/* A constant with `b` in every lane of the given width in bytes. */
+static inline uint64_t x64_splat64(uint64_t b, unsigned width)
+{
+        switch (width) {
+        case 1: return (b & 0xff) * 0x0101010101010101ull;
+        case 2: return (b & 0xffff) * 0x0001000100010001ull;
+        case 4: return (b & 0xffffffffu) * 0x0000000100000001ull;
+        default: return b;
+        }
+}
+
+/* Integer arithmetic, shifts, float arithmetic and conversions
+ * (codegen_simd2.c); the rest of the 0xFD instructions are x64_simd_op's. */
+wsbx_errkind x64_simd_arith_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+
 #endif

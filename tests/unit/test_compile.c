@@ -144,7 +144,7 @@ static inst *inst_new_opts(const char *wat, const wsbx_compile_opts *opts)
         inst *in = calloc(1, sizeof *in);
         cr_assert(in);
         wsbx_errkind k = wsbx_module_load((const uint8_t *)wat, strlen(wat), NULL, &in->m, &err);
-        cr_assert_eq(k, WSBX_OK, "load: %s", err.msg);
+        cr_assert_eq(k, WSBX_OK, "load: %s at %u:%u", err.msg, err.line, err.col);
         k = wsbx_compile_module(in->m, opts, &in->c, &err);
         cr_assert_eq(k, WSBX_OK, "compile: %s at %zu", err.msg, err.offset);
         const wsbx_module *m = in->m;
@@ -413,7 +413,7 @@ static const char *control_wat =
         "  (i32.const 103))"
         " (func (export \"brval\") (param i32 i32) (result i32)"
         "  (i32.add (i32.const 1) (block (result i32) (br_if 0 (i32.const 7) (local.get 0)) (drop) (i32.const 9))))"
-        " (func $pair (param i32) (result i32 i64) (local.get 0) (i64.extend_i32_u (i32.mul (local.get 0) (i32.const 2))))"
+        " (func $pair (param i32) (result i64 i32) (i64.extend_i32_u (i32.mul (local.get 0) (i32.const 2))) (local.get 0))"
         " (func (export \"multi\") (param i32 i32) (result i64)"
         "  (call $pair (local.get 0)) (i64.extend_i32_u) (i64.add))"
         " (func (export \"mblock\") (param i32 i32) (result i32)"

@@ -1,7 +1,8 @@
 /* test_decode.c - the binary decoder: every section decoder on a module
  * that decodes and on each error it can report, the malformed-beats-
  * invalid rule, implementation limits, the "name" section, and loading
- * text. Modules are assembled from sections by the helpers below. */
+ * text (whose errors carry text positions). Modules are assembled from
+ * sections by the helpers below. */
 #include <criterion/criterion.h>
 #include "internal.h"
 
@@ -977,6 +978,63 @@ Test(decode, load_text)
         k = wsbx_module_load((const uint8_t *)bad, sizeof bad - 1, NULL, &w, &err);
         cr_assert_eq(k, WSBX_ERR_INVALID, "%s", err.msg);
         cr_assert_null(w);
+}
+
+/* Loads text that fails decoding or validation: the error names the token
+ * that produced the offending bytes, and keeps the offset into the text's
+ * binary encoding. */
+static void expect_text_error(const char *text, wsbx_errkind kind, const char *msg, uint32_t line,
+                              uint32_t col)
+{
+        wsbx_module *w = (wsbx_module *)1;
+        memset(&err, 0, sizeof err);
+        wsbx_errkind k = wsbx_module_load((const uint8_t *)text, strlen(text), NULL, &w, &err);
+        cr_assert_eq(k, kind, "%s: %s", text, err.msg);
+        cr_assert_null(w);
+        cr_assert_eq(strncmp(err.msg, msg, strlen(msg)), 0, "%s: got \"%s\"", text, err.msg);
+        cr_assert(err.line == line && err.col == col, "%s: at %u:%u, expected %u:%u", text, err.line,
+                  err.col, line, col);
+        /* The offset is the one decoding the encoding reports. */
+        uint8_t *bin = NULL;
+        size_t n = 0;
+        wsbx_error e2 = {0};
+        cr_assert_eq(wsbx_wat_to_binary(text, strlen(text), &bin, &n, &e2), WSBX_OK);
+        cr_assert_eq(wsbx_module_decode(bin, n, NULL, &w, &e2), kind);
+        cr_assert_eq(err.offset, e2.offset, "%s: offset %zu, decoding says %zu", text, err.offset, e2.offset);
+        cr_assert_eq(e2.line, 0, "binary input has no text position");
+        free(bin);
+}
+
+Test(decode, load_text_errors_have_text_positions)
+{
+        /* Function bodies: the instruction, or the function's closing
+         * paren for what is wrong at its end. */
+        expect_text_error("(module\n  (func (result i32)\n    (i64.const 0)))", WSBX_ERR_INVALID,
+                          "type mismatch", 3, 18);
+        expect_text_error("(module\n  (func (param i32) (result i32)\n    (i32.add (local.get 0) (f32.const 1))))",
+                          WSBX_ERR_INVALID, "type mismatch", 3, 6);
+        expect_text_error("(module (func\n  local.get 3 drop))", WSBX_ERR_INVALID, "unknown local", 2, 3);
+        /* Constant expressions: their instruction. */
+        expect_text_error("(module\n  (global i32 (i64.const 1)))", WSBX_ERR_INVALID, "type mismatch", 2, 16);
+        expect_text_error("(module (memory 1)\n  (data (offset (i64.const 0)) \"x\"))", WSBX_ERR_INVALID,
+                          "type mismatch", 2, 18);
+        /* Module-level checks: the field, its index or its type use. */
+        expect_text_error("(module\n  (func $f (param i32))\n  (start $f))", WSBX_ERR_INVALID,
+                          "start function must not have parameters", 3, 10);
+        expect_text_error("(module\n  (func (export \"a\"))\n  (func (export \"a\")))", WSBX_ERR_INVALID,
+                          "duplicate export name", 3, 10);
+        expect_text_error("(module\n  (memory 1)\n  (memory 1))", WSBX_ERR_INVALID, "multiple memories", 3, 4);
+        expect_text_error("(module\n  (func (type 9)))", WSBX_ERR_INVALID, "unknown type", 2, 10);
+        expect_text_error("(module\n  (export \"e\" (table 0)))", WSBX_ERR_INVALID, "unknown table", 2, 16);
+        expect_text_error("(module (table 1 funcref)\n  (elem (i32.const 0) externref (ref.null extern)))",
+                          WSBX_ERR_INVALID, "type mismatch", 2, 4);
+
+        /* A syntax error has only its text position. */
+        wsbx_module *w;
+        static const char bad[] = "(module\n  (func (foo)))";
+        cr_assert_eq(wsbx_module_load((const uint8_t *)bad, sizeof bad - 1, NULL, &w, &err), WSBX_ERR_MALFORMED);
+        cr_assert(err.line == 2 && err.col == 10, "%u:%u", err.line, err.col);
+        cr_assert_eq(err.offset, SIZE_MAX);
 }
 
 Test(decode, delete_null)

@@ -496,3 +496,199 @@ Test(wat, parse_fields_after_module_keyword)
         cr_assert_eq(wsbx_lex_next(&lx, &t, &err), WSBX_OK);
         cr_assert_eq(t.kind, WSBX_TOK_KEYWORD, "the lexer continues after the module's ')'");
 }
+
+/* ---- position map ----------------------------------------------------- */
+
+static wsbx_posmap *pmap;
+
+static void map_teardown(void)
+{
+        teardown();
+        wsbx_posmap_delete(pmap);
+        pmap = NULL;
+}
+
+/* Encodes `src` with a map, and checks that the map does not change the
+ * encoding. */
+static void wat_map(const char *src)
+{
+        free(bin);
+        bin = NULL;
+        wsbx_posmap_delete(pmap);
+        pmap = NULL;
+        memset(&err, 0, sizeof err);
+        cr_assert_eq(wsbx_wat_to_binary_map(src, strlen(src), &bin, &bin_len, &pmap, &err), WSBX_OK,
+                     "%s\n-> %u:%u %s", src, err.line, err.col, err.msg);
+        cr_assert_not_null(pmap);
+        uint8_t *plain = NULL;
+        size_t n = 0;
+        cr_assert_eq(wsbx_wat_to_binary(src, strlen(src), &plain, &n, &err), WSBX_OK);
+        cr_assert_eq(n, bin_len);
+        cr_assert_arr_eq(plain, bin, n, "the map changed the encoding of %s", src);
+        free(plain);
+}
+
+/* The offset of the first `n` bytes equal to `pat` at or after `from`. */
+static size_t find_bytes(size_t from, const uint8_t *pat, size_t n)
+{
+        for (size_t i = from; i + n <= bin_len; i++)
+                if (memcmp(bin + i, pat, n) == 0)
+                        return i;
+        cr_assert_fail("pattern not in the binary");
+        return 0;
+}
+
+static void expect_pos(size_t off, uint32_t line, uint32_t col)
+{
+        uint32_t l = 0, c = 0;
+        cr_assert(wsbx_posmap_find(pmap, off, &l, &c), "offset %zu is not mapped", off);
+        cr_assert(l == line && c == col, "offset %zu (byte %#x) maps to %u:%u, expected %u:%u", off, bin[off],
+                  l, c, line, col);
+}
+
+TestSuite(posmap, .fini = map_teardown);
+
+Test(posmap, plain_and_folded_instructions)
+{
+        wat_map("(module\n"
+                "  (func (result i32)\n"
+                "    i32.const 1\n"
+                "    (i32.add (i32.const 2) (i32.const 3))))");
+        static const uint8_t code[] = {0x41, 1, 0x41, 2, 0x41, 3, 0x6a, 0x0b};
+        size_t at = find_bytes(8, code, sizeof code);
+        expect_pos(at, 3, 5);          /* i32.const 1 */
+        expect_pos(at + 1, 3, 5);      /* its immediate */
+        expect_pos(at + 2, 4, 15);     /* (i32.const 2) */
+        expect_pos(at + 4, 4, 29);     /* (i32.const 3) */
+        /* A folded operator comes after its operands but keeps its token. */
+        expect_pos(at + 6, 4, 6);
+        /* The function's `end` is its closing paren. */
+        expect_pos(at + 7, 4, 42);
+}
+
+Test(posmap, blocks_labels_and_if)
+{
+        wat_map("(func\n"
+                "  (block $b (br $b))\n"
+                "  (if (i32.const 0) (then nop) (else unreachable))\n"
+                "  loop end)");
+        static const uint8_t code[] = {0x02, 0x40, 0x0c, 0, 0x0b, 0x41, 0, 0x04, 0x40, 0x01, 0x05, 0x00,
+                                       0x0b, 0x03, 0x40, 0x0b, 0x0b};
+        size_t at = find_bytes(8, code, sizeof code);
+        expect_pos(at, 2, 4);          /* block */
+        expect_pos(at + 2, 2, 14);     /* br */
+        expect_pos(at + 4, 2, 20);     /* the block's ")" is its end */
+        expect_pos(at + 5, 3, 8);      /* the condition comes first... */
+        expect_pos(at + 7, 3, 4);      /* ...then the if */
+        expect_pos(at + 9, 3, 27);     /* nop */
+        expect_pos(at + 10, 3, 33);    /* (else */
+        expect_pos(at + 11, 3, 38);    /* unreachable */
+        expect_pos(at + 12, 3, 50);    /* the if's ")" */
+        expect_pos(at + 13, 4, 3);     /* loop */
+        expect_pos(at + 15, 4, 8);     /* end */
+}
+
+Test(posmap, types_fields_and_the_header)
+{
+        wat_map("(func (param i32))\n"
+                "(type $t (func))\n"
+                "(memory 1)\n"
+                "(data (i32.const 0) \"ab\")\n"
+                "(func (export \"f\"))");
+        uint32_t l, c;
+        for (size_t i = 0; i < 8; i++)
+                cr_assert_not(wsbx_posmap_find(pmap, i, &l, &c), "the header maps to nothing");
+        cr_assert_not(wsbx_posmap_find(pmap, bin_len, &l, &c), "past the end maps to nothing");
+        /* Types: the explicit one first, at its definition, and its
+         * section header with it; then the implicit one, at the type use
+         * that added it. */
+        cr_assert_eq(bin[8], 1);
+        expect_pos(8, 2, 2);
+        static const uint8_t t0[] = {0x60, 0, 0}, t1[] = {0x60, 1, 0x7f, 0};
+        expect_pos(find_bytes(8, t0, 3), 2, 2);
+        expect_pos(find_bytes(8, t1, 4), 1, 8);
+        /* Memory and data: the field keywords; the offset: its instruction. */
+        static const uint8_t mem[] = {5, 3, 1, 0, 1};
+        expect_pos(find_bytes(8, mem, 5) + 3, 3, 2);
+        static const uint8_t data[] = {0, 0x41, 0, 0x0b, 2, 'a', 'b'};
+        size_t d = find_bytes(8, data, sizeof data);
+        expect_pos(d, 4, 2);
+        expect_pos(d + 1, 4, 8);
+        /* The export entry: its keyword inside the func. */
+        static const uint8_t ex[] = {1, 'f', 0, 1};
+        expect_pos(find_bytes(8, ex, 4), 5, 8);
+}
+
+Test(posmap, locate_fills_the_text_position_only)
+{
+        wat_map("(module\n  (func nop))");
+        static const uint8_t nop[] = {0x01, 0x0b};
+        size_t at = find_bytes(8, nop, 2);
+        wsbx_error e = {.kind = WSBX_ERR_INVALID, .offset = at};
+        wsbx_posmap_locate(pmap, &e);
+        cr_assert(e.line == 2 && e.col == 9, "%u:%u", e.line, e.col);
+        cr_assert_eq(e.offset, at, "the offset stays the binary's");
+        /* A position already there wins; no offset, or no map: no change. */
+        wsbx_error t = {.offset = at, .line = 7, .col = 1};
+        wsbx_posmap_locate(pmap, &t);
+        cr_assert(t.line == 7 && t.col == 1);
+        wsbx_error none = {.offset = SIZE_MAX};
+        wsbx_posmap_locate(pmap, &none);
+        cr_assert_eq(none.line, 0);
+        wsbx_error nomap = {.offset = at};
+        wsbx_posmap_locate(NULL, &nomap);
+        cr_assert_eq(nomap.line, 0);
+        wsbx_posmap_delete(NULL);
+}
+
+Test(posmap, binary_modules_map_nothing)
+{
+        wat_map("(module binary \"\\00asm\" \"\\01\\00\\00\\00\" \"\\01\\04\\01\\60\\00\\00\")");
+        uint32_t l, c;
+        for (size_t i = 0; i <= bin_len; i++)
+                cr_assert_not(wsbx_posmap_find(pmap, i, &l, &c));
+}
+
+Test(posmap, failure_leaves_no_map)
+{
+        uint8_t *out = (uint8_t *)1;
+        size_t n = 1;
+        wsbx_posmap *m = (wsbx_posmap *)1;
+        cr_assert_eq(wsbx_wat_to_binary_map("(func (foo))", 12, &out, &n, &m, &err), WSBX_ERR_MALFORMED);
+        cr_assert_null(out);
+        cr_assert_null(m);
+        cr_assert_eq(n, 0);
+        cr_assert_eq(err.offset, SIZE_MAX);
+        cr_assert(err.line == 1 && err.col == 8, "%u:%u", err.line, err.col);
+}
+
+Test(posmap, every_byte_after_the_header_is_mapped)
+{
+        /* A bit of everything; the map must cover the whole binary. */
+        wat_map("(module\n"
+                "  (type $v (func))\n"
+                "  (import \"m\" \"g\" (global $g i32))\n"
+                "  (table 2 funcref)\n"
+                "  (memory 1)\n"
+                "  (global $h (mut i64) (i64.const 5))\n"
+                "  (func $f (type $v) (local i32)\n"
+                "    (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 1))\n"
+                "    (call_indirect (type $v) (i32.const 0)))\n"
+                "  (elem (i32.const 0) $f $f)\n"
+                "  (elem declare func $f)\n"
+                "  (data \"x\")\n"
+                "  (start $f)\n"
+                "  (export \"f\" (func $f)))");
+        for (size_t i = 8; i < bin_len; i++) {
+                uint32_t l = 0, c = 0;
+                cr_assert(wsbx_posmap_find(pmap, i, &l, &c), "offset %zu", i);
+                cr_assert(l >= 1 && l <= 14 && c >= 1, "offset %zu: %u:%u", i, l, c);
+        }
+        static const uint8_t start[] = {8, 1, 0};
+        expect_pos(find_bytes(8, start, 3) + 2, 13, 10);
+        /* call_indirect's type index is its type use. */
+        static const uint8_t ci[] = {0x11, 0, 0};
+        size_t at = find_bytes(8, ci, 3);
+        expect_pos(at, 9, 6);
+        expect_pos(at + 1, 9, 21);
+}

@@ -1,0 +1,12 @@
+;; fib.wat - recursive Fibonacci: calls, returns, compares and branches.
+;; run: fib(32) = 2178309, about 7 million calls.
+(module
+  (func $fib (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else
+        (i32.add
+          (call $fib (i32.sub (local.get $n) (i32.const 1)))
+          (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func (export "run") (result i32)
+    (call $fib (i32.const 32))))

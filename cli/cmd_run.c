@@ -1,0 +1,456 @@
+/* cmd_run.c - `wsbx run [--invoke NAME] FILE [ARGS...]`: run one function.
+ *
+ * FILE is a module (.wasm or .wat, compiled here) or an artifact (.cwasm,
+ * recognised by its ELF magic, loaded as is). Everything after the
+ * compilation goes through the runtime's message layer (sandbox.h): one
+ * session, LOAD, INSTANTIATE, EXPORT, INVOKE. No host functions are
+ * provided unless asked for: an import nobody satisfies is an error that
+ * names it. ARGS are parsed by the parameter types the export reports, so
+ * the same command line works for a module and its artifact.
+ *
+ * Output: each result on its own line on stdout (format in the help text
+ * and docs/cli.md). A trap prints "wsbx: trap: MESSAGE" and the backtrace
+ * on stderr and exits with status 3.
+ */
+#include "cli.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+        const char *invoke;      /* NULL: _start */
+        bool spectest;
+        bool trap_unknown;
+        const char *file;
+        char **args;
+        int nargs;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Arguments and results                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* An integer of `bits` bits: decimal with an optional sign, or 0x hex;
+ * signed and unsigned ranges are both accepted, as in the text format. */
+static bool parse_int(const char *s, unsigned bits, uint64_t *out)
+{
+        bool neg = *s == '-';
+        if (*s == '-' || *s == '+')
+                s++;
+        if (!*s || *s == '-' || *s == '+' || *s == ' ')
+                return false;
+        errno = 0;
+        char *end;
+        uint64_t v = strtoull(s, &end, 0);
+        if (errno || *end)
+                return false;
+        uint64_t umax = bits == 64 ? UINT64_MAX : (1ull << bits) - 1;
+        if (neg) {
+                if (v > (umax >> 1) + 1)
+                        return false;
+                v = (0 - v) & umax;
+        } else if (v > umax) {
+                return false;
+        }
+        *out = v;
+        return true;
+}
+
+/* A float: whatever strtod reads (decimal, hex floats, inf, nan), plus
+ * nan:0xPAYLOAD for a NaN with that payload. */
+static bool parse_float(const char *s, bool single, uint64_t *bits)
+{
+        bool neg = *s == '-';
+        const char *p = *s == '-' || *s == '+' ? s + 1 : s;
+        if (strncmp(p, "nan:0x", 6) == 0) {
+                char *end;
+                errno = 0;
+                uint64_t payload = strtoull(p + 6, &end, 16);
+                uint64_t limit = single ? 0x7fffffull : 0xfffffffffffffull;
+                if (errno || *end || payload == 0 || payload > limit)
+                        return false;
+                *bits = single ? (neg ? 0x80000000ull : 0) | 0x7f800000ull | payload
+                               : (neg ? 0x8000000000000000ull : 0) | 0x7ff0000000000000ull | payload;
+                return true;
+        }
+        char *end;
+        errno = 0;
+        if (single) {
+                float f = strtof(s, &end);
+                if (*end || end == s)
+                        return false;
+                uint32_t b;
+                memcpy(&b, &f, 4);
+                *bits = b;
+        } else {
+                double d = strtod(s, &end);
+                if (*end || end == s)
+                        return false;
+                memcpy(bits, &d, 8);
+        }
+        return true;
+}
+
+/* v128: 0x and up to 32 hex digits, the vector read as one little-endian
+ * 128-bit integer. */
+static bool parse_v128(const char *s, uint8_t out[16])
+{
+        if (strncmp(s, "0x", 2) != 0 || !s[2] || strlen(s + 2) > 32)
+                return false;
+        memset(out, 0, 16);
+        size_t n = strlen(s + 2);
+        for (size_t i = 0; i < n; i++) {
+                char c = s[2 + n - 1 - i];
+                unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                                    : 16u;
+                if (d == 16)
+                        return false;
+                out[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+        }
+        return true;
+}
+
+static bool parse_arg(const char *s, wsbx_valtype t, wsbx_val_raw *v)
+{
+        uint64_t x = 0;
+        memset(v, 0, sizeof *v);
+        switch (t) {
+        case WSBX_I32:
+                if (!parse_int(s, 32, &x))
+                        return false;
+                v->i32 = (uint32_t)x;
+                return true;
+        case WSBX_I64:
+                return parse_int(s, 64, &v->i64);
+        case WSBX_F32:
+                if (!parse_float(s, true, &x))
+                        return false;
+                v->f32 = (uint32_t)x;
+                return true;
+        case WSBX_F64:
+                return parse_float(s, false, &v->f64);
+        case WSBX_V128:
+                return parse_v128(s, v->v128);
+        case WSBX_FUNCREF:
+        case WSBX_EXTERNREF:
+                /* Only null can be written on a command line. */
+                return strcmp(s, "null") == 0;
+        }
+        return false;
+}
+
+static void put_float(double x, bool single)
+{
+        char buf[64];
+        for (int prec = 1; prec <= 17; prec++) {
+                snprintf(buf, sizeof buf, "%.*g", prec, x);
+                if (single ? strtof(buf, NULL) == (float)x : strtod(buf, NULL) == x)
+                        break;
+        }
+        fputs(buf, stdout);
+}
+
+static void print_result(wsbx_valtype t, const wsbx_val_raw *v)
+{
+        switch (t) {
+        case WSBX_I32:
+                printf("%" PRId32, (int32_t)v->i32);
+                break;
+        case WSBX_I64:
+                printf("%" PRId64, (int64_t)v->i64);
+                break;
+        case WSBX_F32: {
+                float f;
+                memcpy(&f, &v->f32, 4);
+                if (isnan(f) && (v->f32 & 0x7fffff) != 0x400000)
+                        printf("%snan:0x%" PRIx32, signbit(f) ? "-" : "", v->f32 & 0x7fffff);
+                else
+                        put_float((double)f, true);
+                break;
+        }
+        case WSBX_F64: {
+                double d;
+                memcpy(&d, &v->f64, 8);
+                uint64_t payload = v->f64 & 0xfffffffffffffull;
+                if (isnan(d) && payload != 0x8000000000000ull)
+                        printf("%snan:0x%" PRIx64, signbit(d) ? "-" : "", payload);
+                else
+                        put_float(d, false);
+                break;
+        }
+        case WSBX_V128:
+                printf("0x");
+                for (int i = 15; i >= 0; i--)
+                        printf("%02x", v->v128[i]);
+                break;
+        case WSBX_FUNCREF:
+                if (v->i64)
+                        printf("funcref");
+                else
+                        printf("null");
+                break;
+        case WSBX_EXTERNREF:
+                if (v->i64)
+                        printf("externref:0x%" PRIx64, v->i64);
+                else
+                        printf("null");
+                break;
+        }
+        putchar('\n');
+}
+
+/* ------------------------------------------------------------------------ */
+/* Imports                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static int trap_host(wsbx_session *s, void *ctx, const wsbx_val_raw *args, uint32_t nargs, wsbx_val_raw *results,
+                     uint32_t nresults, char *err)
+{
+        (void)s, (void)args, (void)nargs, (void)results, (void)nresults;
+        const wsbx_import *imp = ctx;
+        snprintf(err, WSBX_STATUS_MSG_MAX, "called unknown import \"%.*s\" \"%.*s\"",
+                 (int)(imp->module.len > 100 ? 100 : imp->module.len), imp->module.ptr,
+                 (int)(imp->name.len > 100 ? 100 : imp->name.len), imp->name.ptr);
+        return 1;
+}
+
+/* Resolves the module's imports (m may be NULL for an artifact: then all
+ * are left unresolved and the worker names the first one). */
+static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_module *m, wsbx_handle spectest,
+                         wsbx_handle *imports)
+{
+        wsbx_status st;
+        for (uint32_t i = 0; m && i < m->nimports; i++) {
+                const wsbx_import *imp = &m->imports[i];
+                imports[i] = 0;
+                if (spectest && imp->module.len == 8 && memcmp(imp->module.ptr, "spectest", 8) == 0) {
+                        wsbx_sess_extern x;
+                        if (wsbx_session_export(s, spectest, imp->name.ptr, imp->name.len, &x, &st) == 0)
+                                imports[i] = x.handle;
+                }
+                if (!imports[i] && o->trap_unknown && imp->kind == WSBX_EXTERN_FUNC) {
+                        int e = wsbx_session_host_func_new(s, &m->types[imp->u.func_type], trap_host,
+                                                           (void *)imp, &imports[i], &st);
+                        if (e != 0) {
+                                fprintf(stderr, "wsbx: %s: %s\n", o->file, e < 0 ? strerror(-e) : st.msg);
+                                return false;
+                        }
+                }
+                if (!imports[i]) {
+                        fprintf(stderr, "wsbx: %s: unknown import \"%.*s\" \"%.*s\" (%s): nothing provides it\n",
+                                o->file, (int)imp->module.len, imp->module.ptr, (int)imp->name.len, imp->name.ptr,
+                                wsbx_externkind_name(imp->kind));
+                        return false;
+                }
+        }
+        return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The command                                                              */
+/* ------------------------------------------------------------------------ */
+
+static void print_trap(const wsbx_status *st)
+{
+        fprintf(stderr, "wsbx: trap: %s\n", st->msg);
+        if (st->wasm_offset != UINT32_MAX)
+                fprintf(stderr, "  at wasm offset 0x%" PRIx32 "\n", st->wasm_offset);
+        if (st->backtrace[0]) {
+                fputs(st->backtrace, stderr);
+                size_t n = strlen(st->backtrace);
+                if (st->backtrace[n - 1] != '\n')
+                        fputc('\n', stderr);
+        }
+}
+
+/* Reports a failed session call on stderr; returns the exit status. */
+static int report(const struct opts *o, int rc, const wsbx_status *st)
+{
+        if (rc < 0) {
+                fprintf(stderr, "wsbx: %s: runtime: %s\n", o->file, strerror(-rc));
+                return CLI_EXIT_FAIL;
+        }
+        if (rc == WSBX_SESS_TRAP) {
+                print_trap(st);
+                return CLI_EXIT_TRAP;
+        }
+        fprintf(stderr, "wsbx: %s: %s\n", o->file, st->msg);
+        return CLI_EXIT_FAIL;
+}
+
+static int run_file(const struct opts *o)
+{
+        uint8_t *bytes = NULL, *art = NULL;
+        size_t len = 0, art_len = 0;
+        wsbx_module *m = NULL;
+        wsbx_session *s = NULL;
+        wsbx_handle *imports = NULL;
+        wsbx_val_raw *vals = NULL;
+        wsbx_valtype *types = NULL;
+        wsbx_status st = {0};
+        int status = CLI_EXIT_FAIL, rc;
+
+        if (!cli_read_file(o->file, &bytes, &len))
+                goto out;
+        if (cli_is_artifact(bytes, len)) {
+                art = bytes;
+                art_len = len;
+                bytes = NULL;
+        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len, &m)) {
+                goto out;
+        }
+        if ((rc = wsbx_session_open(&s)) < 0) {
+                fprintf(stderr, "wsbx: cannot start the runtime: %s\n", strerror(-rc));
+                goto out;
+        }
+        wsbx_handle mod, inst, spectest = 0;
+        if ((rc = wsbx_session_load(s, art, art_len, &mod, &st)) != 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
+        if (o->spectest && (rc = wsbx_spectest_instantiate(s, stdout, &spectest, &st)) != 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
+        uint32_t nimports = m ? m->nimports : 0;
+        imports = calloc(nimports + 1, sizeof *imports);
+        if (!imports || !bind_imports(o, s, m, spectest, imports))
+                goto out;
+        if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
+
+        const char *name = o->invoke ? o->invoke : "_start";
+        wsbx_sess_extern x;
+        rc = wsbx_session_export(s, inst, name, strlen(name), &x, &st);
+        if (rc == WSBX_SESS_NOTFOUND || (rc == 0 && x.kind != WSBX_EXTERN_FUNC)) {
+                fprintf(stderr, "wsbx: %s: no exported function \"%s\"\n", o->file, name);
+                goto out;
+        }
+        if (rc != 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
+        uint32_t np = x.type.func.nparams, nr = x.type.func.nresults;
+        if ((uint32_t)o->nargs != np) {
+                fprintf(stderr, "wsbx: %s: \"%s\" takes %" PRIu32 " arguments, %d given\n", o->file, name, np,
+                        o->nargs);
+                status = CLI_EXIT_USAGE;
+                goto out;
+        }
+        uint32_t n = np > nr ? np : nr;
+        vals = calloc(2 * (size_t)n + 1, sizeof *vals);
+        types = malloc(2 * (size_t)n + 1);
+        if (!vals || !types)
+                goto out;
+        for (uint32_t i = 0; i < np; i++) {
+                types[i] = x.type.func.params[i];
+                if (!parse_arg(o->args[i], types[i], &vals[i])) {
+                        fprintf(stderr, "wsbx: %s: argument %" PRIu32 ": '%s' is not a valid %s\n", o->file,
+                                i + 1, o->args[i], wsbx_valtype_name(types[i]));
+                        status = CLI_EXIT_USAGE;
+                        goto out;
+                }
+        }
+        rc = wsbx_session_invoke(s, x.handle, types, vals, np, vals + n, types + n, nr, &st);
+        if (rc != 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
+        for (uint32_t i = 0; i < nr; i++)
+                print_result(types[n + i], &vals[n + i]);
+        status = CLI_EXIT_OK;
+out:
+        fflush(stdout);
+        wsbx_session_close(s);
+        wsbx_module_delete(m);
+        free(bytes);
+        free(art);
+        free(imports);
+        free(vals);
+        free(types);
+        return status;
+}
+
+static int run(int argc, char **argv)
+{
+        struct opts o = {0};
+        int i;
+        for (i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (strcmp(a, "--") == 0) {
+                        i++;
+                        break;
+                } else if (cli_is_help(a)) {
+                        cli_print_help(&cli_run);
+                        return CLI_EXIT_OK;
+                } else if (strcmp(a, "--invoke") == 0) {
+                        if (++i == argc)
+                                return cli_usage("run", "'--invoke' needs a function name");
+                        o.invoke = argv[i];
+                } else if (strncmp(a, "--invoke=", 9) == 0) {
+                        o.invoke = a + 9;
+                } else if (strcmp(a, "--spectest") == 0) {
+                        o.spectest = true;
+                } else if (strcmp(a, "--trap-unknown-imports") == 0) {
+                        o.trap_unknown = true;
+                } else if (a[0] == '-' && a[1] != 0) {
+                        return cli_usage("run", "unknown option '%s'", a);
+                } else {
+                        break;
+                }
+        }
+        /* Everything after FILE belongs to the function, dashes included. */
+        if (i == argc)
+                return cli_usage("run", "no module file");
+        o.file = argv[i];
+        o.args = argv + i + 1;
+        o.nargs = argc - i - 1;
+        return run_file(&o);
+}
+
+const cli_command cli_run = {
+        .name = "run",
+        .summary = "Run an exported function of a module or artifact",
+        .help =
+        "Usage: wsbx run [OPTIONS] [--] FILE [ARGS...]\n"
+        "\n"
+        "Compiles FILE (.wasm or .wat; an artifact from 'wsbx compile' is loaded\n"
+        "as is), instantiates it and calls one exported function with ARGS, parsed\n"
+        "by the function's parameter types:\n"
+        "  i32, i64  decimal with an optional sign, or 0x hex (signed or unsigned)\n"
+        "  f32, f64  decimal or hex floats, inf, -inf, nan, nan:0xPAYLOAD\n"
+        "  v128      0x and up to 32 hex digits, the vector as a little-endian\n"
+        "            128-bit integer\n"
+        "  funcref, externref  null\n"
+        "Each result is printed on its own line: integers signed decimal, floats\n"
+        "as the shortest decimal that reads back exactly (nan, inf, or nan:0xP for\n"
+        "a non-canonical NaN), v128 as 0x and 32 hex digits, references as null,\n"
+        "funcref or externref:0xVALUE.\n"
+        "\n"
+        "No host functions are provided unless an option asks for them; an import\n"
+        "nothing provides is an error that names it.\n"
+        "\n"
+        "Options:\n"
+        "  --invoke NAME           Call export NAME (default: _start)\n"
+        "  --spectest              Provide the spec tests' 'spectest' module (its\n"
+        "                          print functions write to stdout)\n"
+        "  --trap-unknown-imports  Satisfy function imports nothing provides with\n"
+        "                          functions that trap when called\n"
+        "  -h, --help              Show this help\n"
+        "\n"
+        "A trap prints 'wsbx: trap: MESSAGE', the wasm offset and the backtrace on\n"
+        "stderr.\n"
+        "\n"
+        "Exit status: 0 the function returned, 1 the module could not be read,\n"
+        "compiled, linked or instantiated, 2 usage error (also: wrong number or\n"
+        "form of ARGS), 3 the function trapped.\n",
+        .run = run,
+};
