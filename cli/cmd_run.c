@@ -3,10 +3,11 @@
  * FILE is a module (.wasm or .wat, compiled here) or an artifact (.cwasm,
  * recognised by its ELF magic, loaded as is). Everything after the
  * compilation goes through the runtime's message layer (sandbox.h): one
- * session, LOAD, INSTANTIATE, EXPORT, INVOKE. No host functions are
- * provided unless asked for: an import nobody satisfies is an error that
- * names it. ARGS are parsed by the parameter types the export reports, so
- * the same command line works for a module and its artifact.
+ * session, LOAD, INSTANTIATE, EXPORT, INVOKE. Imports are bound by what
+ * LOAD reports and ARGS parsed by the parameter types EXPORT reports, so
+ * the same command line works for a module and its artifact. No host
+ * functions are provided unless asked for: an import nobody satisfies is
+ * an error that names it.
  *
  * Output: each result on its own line on stdout (format in the help text
  * and docs/cli.md). A trap prints "wsbx: trap: MESSAGE" and the backtrace
@@ -213,21 +214,21 @@ static int trap_host(wsbx_session *s, void *ctx, const wsbx_val_raw *args, uint3
                      uint32_t nresults, char *err)
 {
         (void)s, (void)args, (void)nargs, (void)results, (void)nresults;
-        const wsbx_import *imp = ctx;
+        const wsbx_sess_import *imp = ctx;
         snprintf(err, WSBX_STATUS_MSG_MAX, "called unknown import \"%.*s\" \"%.*s\"",
                  (int)(imp->module.len > 100 ? 100 : imp->module.len), imp->module.ptr,
                  (int)(imp->name.len > 100 ? 100 : imp->name.len), imp->name.ptr);
         return 1;
 }
 
-/* Resolves the module's imports (m may be NULL for an artifact: then all
- * are left unresolved and the worker names the first one). */
-static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_module *m, wsbx_handle spectest,
-                         wsbx_handle *imports)
+/* Resolves the module's imports, which the runtime reported on LOAD (so
+ * modules and artifacts are treated alike). */
+static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_sess_import *imps, uint32_t n,
+                         wsbx_handle spectest, wsbx_handle *imports)
 {
         wsbx_status st;
-        for (uint32_t i = 0; m && i < m->nimports; i++) {
-                const wsbx_import *imp = &m->imports[i];
+        for (uint32_t i = 0; i < n; i++) {
+                const wsbx_sess_import *imp = &imps[i];
                 imports[i] = 0;
                 if (spectest && imp->module.len == 8 && memcmp(imp->module.ptr, "spectest", 8) == 0) {
                         wsbx_sess_extern x;
@@ -235,17 +236,21 @@ static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_modul
                                 imports[i] = x.handle;
                 }
                 if (!imports[i] && o->trap_unknown && imp->kind == WSBX_EXTERN_FUNC) {
-                        int e = wsbx_session_host_func_new(s, &m->types[imp->u.func_type], trap_host,
-                                                           (void *)imp, &imports[i], &st);
+                        wsbx_functype t = {imp->type.func.nparams, imp->type.func.nresults,
+                                           (wsbx_valtype *)imp->type.func.params,
+                                           (wsbx_valtype *)imp->type.func.results};
+                        int e = wsbx_session_host_func_new(s, &t, trap_host, (void *)imp, &imports[i], &st);
                         if (e != 0) {
                                 fprintf(stderr, "wsbx: %s: %s\n", o->file, e < 0 ? strerror(-e) : st.msg);
                                 return false;
                         }
                 }
                 if (!imports[i]) {
-                        fprintf(stderr, "wsbx: %s: unknown import \"%.*s\" \"%.*s\" (%s): nothing provides it\n",
-                                o->file, (int)imp->module.len, imp->module.ptr, (int)imp->name.len, imp->name.ptr,
-                                wsbx_externkind_name(imp->kind));
+                        fprintf(stderr, "wsbx: %s: unknown import ", o->file);
+                        cli_put_name(stderr, imp->module.ptr, imp->module.len);
+                        fputc(' ', stderr);
+                        cli_put_name(stderr, imp->name.ptr, imp->name.len);
+                        fprintf(stderr, " (%s): nothing provides it\n", wsbx_externkind_name(imp->kind));
                         return false;
                 }
         }
@@ -259,7 +264,8 @@ static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_modul
 static void print_trap(const wsbx_status *st)
 {
         fprintf(stderr, "wsbx: trap: %s\n", st->msg);
-        if (st->wasm_offset != UINT32_MAX)
+        /* The backtrace's first frame carries the offset when there is one. */
+        if (st->wasm_offset != UINT32_MAX && !st->backtrace[0])
                 fprintf(stderr, "  at wasm offset 0x%" PRIx32 "\n", st->wasm_offset);
         if (st->backtrace[0]) {
                 fputs(st->backtrace, stderr);
@@ -288,7 +294,6 @@ static int run_file(const struct opts *o)
 {
         uint8_t *bytes = NULL, *art = NULL;
         size_t len = 0, art_len = 0;
-        wsbx_module *m = NULL;
         wsbx_session *s = NULL;
         wsbx_handle *imports = NULL;
         wsbx_val_raw *vals = NULL;
@@ -302,7 +307,7 @@ static int run_file(const struct opts *o)
                 art = bytes;
                 art_len = len;
                 bytes = NULL;
-        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len, &m)) {
+        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len, NULL)) {
                 goto out;
         }
         if ((rc = wsbx_session_open(&s)) < 0) {
@@ -318,9 +323,14 @@ static int run_file(const struct opts *o)
                 status = report(o, rc, &st);
                 goto out;
         }
-        uint32_t nimports = m ? m->nimports : 0;
+        const wsbx_sess_import *imps;
+        uint32_t nimports;
+        if ((rc = wsbx_session_module_imports(s, mod, &imps, &nimports)) < 0) {
+                status = report(o, rc, &st);
+                goto out;
+        }
         imports = calloc(nimports + 1, sizeof *imports);
-        if (!imports || !bind_imports(o, s, m, spectest, imports))
+        if (!imports || !bind_imports(o, s, imps, nimports, spectest, imports))
                 goto out;
         if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
                 status = report(o, rc, &st);
@@ -370,7 +380,6 @@ static int run_file(const struct opts *o)
 out:
         fflush(stdout);
         wsbx_session_close(s);
-        wsbx_module_delete(m);
         free(bytes);
         free(art);
         free(imports);
@@ -446,8 +455,8 @@ const cli_command cli_run = {
         "                          functions that trap when called\n"
         "  -h, --help              Show this help\n"
         "\n"
-        "A trap prints 'wsbx: trap: MESSAGE', the wasm offset and the backtrace on\n"
-        "stderr.\n"
+        "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"
+        "wasm offsets, innermost first) on stderr.\n"
         "\n"
         "Exit status: 0 the function returned, 1 the module could not be read,\n"
         "compiled, linked or instantiated, 2 usage error (also: wrong number or\n"

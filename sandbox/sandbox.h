@@ -78,22 +78,33 @@ typedef struct wsbx_status {
         char backtrace[WSBX_STATUS_BT_MAX]; /* TRAP: one frame per line */
 } wsbx_status;
 
-/* An extern as EXPORT reports it. For functions, params/results point into
- * the session's record of the handle and stay valid until the handle is
- * dropped or the session closed. */
+/* The type of an extern. For functions, params/results point into the
+ * session's record of the handle (or module) they came with and stay
+ * valid until it is dropped or the session closed. */
+typedef union wsbx_sess_externtype {
+        struct {
+                uint32_t nparams, nresults;
+                const wsbx_valtype *params, *results;
+        } func;
+        wsbx_tabletype table;
+        wsbx_memtype memory;
+        wsbx_globaltype global;
+} wsbx_sess_externtype;
+
+/* An extern as EXPORT reports it. */
 typedef struct wsbx_sess_extern {
         wsbx_handle handle;
         wsbx_externkind kind;
-        union {
-                struct {
-                        uint32_t nparams, nresults;
-                        const wsbx_valtype *params, *results;
-                } func;
-                wsbx_tabletype table;
-                wsbx_memtype memory;
-                wsbx_globaltype global;
-        } type;
+        wsbx_sess_externtype type;
 } wsbx_sess_extern;
+
+/* An import of a loaded module, as LOAD reports it. Names point into the
+ * session's record of the module (not NUL-terminated). */
+typedef struct wsbx_sess_import {
+        wsbx_name module, name;
+        wsbx_externkind kind;
+        wsbx_sess_externtype type;
+} wsbx_sess_import;
 
 /* A host function. Runs on the supervisor side when the guest calls it.
  * args holds nargs values of the function's parameter types, results
@@ -120,14 +131,21 @@ int wsbx_session_open_worker(wsbx_worker_fn fn, void *arg, wsbx_session **out);
  * session. NULL is a no-op. */
 void wsbx_session_close(wsbx_session *s);
 
-/* Loads a compiled artifact (bytes are copied into a sealed memfd, which
- * the worker maps) or an artifact file descriptor (borrowed: the worker
- * duplicates it; it must be a file or sealed memfd that will not shrink).
+/* Loads a compiled artifact from memory (small ones travel in the payload
+ * arena, larger ones as a sealed memfd the worker maps) or from an
+ * artifact file descriptor (borrowed: the worker duplicates it; it must be
+ * a file or sealed memfd that will not change).
  * *module receives the module handle. A corrupt or foreign artifact is
  * WSBX_SESS_ERROR with the loader's message. */
 int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_handle *module,
                       wsbx_status *st);
 int wsbx_session_load_fd(wsbx_session *s, int fd, wsbx_handle *module, wsbx_status *st);
+
+/* The imports of a loaded module, in order: *imports points at *n records
+ * owned by the session, valid until the module handle is dropped or the
+ * session closed. -EINVAL when `module` is not a module handle. */
+int wsbx_session_module_imports(wsbx_session *s, wsbx_handle module, const wsbx_sess_import **imports,
+                                uint32_t *n);
 
 /* Instantiates a module with imports[0..nimports) (extern handles, in the
  * module's import order). Link errors come back as WSBX_SESS_LINK with the
@@ -195,7 +213,8 @@ void wsbx_spectest_print_value(FILE *out, wsbx_valtype t, const wsbx_val_raw *v)
 typedef enum wsbx_msg_kind {
         WSBX_MSG_NONE = 0,
         WSBX_MSG_LOAD,          /* flags FD: value = fd; else payload = artifact bytes
-                                 * -> handle = module */
+                                 * -> handle = module, payload = count import
+                                 * records, then their strings and types */
         WSBX_MSG_INSTANTIATE,   /* handle = module, payload = count u32 extern handles
                                  * -> handle = instance */
         WSBX_MSG_EXPORT,        /* handle = instance, payload = name
@@ -276,6 +295,20 @@ typedef struct wsbx_msg_xtype {
         uint64_t min, max;
 } wsbx_msg_xtype;
 _Static_assert(sizeof(wsbx_msg_xtype) == 24, "");
+
+/* One import in a LOAD completion: `count` of these, then the bytes the
+ * offsets point into (offsets are from the start of the payload). */
+typedef struct wsbx_msg_import {
+        uint32_t module_off, module_len;
+        uint32_t name_off, name_len;
+        uint8_t kind;          /* WSBX_EXTERN_* */
+        uint8_t pad[3];
+        uint32_t nparams;      /* func: nparams + nresults type bytes at types_off */
+        uint32_t nresults;
+        uint32_t types_off;
+        wsbx_msg_xtype xt;     /* table, memory, global */
+} wsbx_msg_import;
+_Static_assert(sizeof(wsbx_msg_import) == 56, "");
 
 /* Static name of a message kind ("invoke"), "?" when out of range. */
 const char *wsbx_msg_kind_name(uint32_t kind);

@@ -36,6 +36,9 @@ struct hrec {
         uint32_t nparams;    /* func: TYPE_UNKNOWN when never reported */
         uint32_t nresults;
         wsbx_valtype *types; /* func: params then results (owned) */
+        wsbx_sess_import *imports; /* module: its imports (owned) */
+        uint32_t nimports;
+        uint8_t *blob;       /* module: the bytes the imports point into (owned) */
 };
 #define KIND_MODULE 0x10
 #define KIND_INSTANCE 0x11
@@ -98,7 +101,12 @@ static struct hrec *rec(wsbx_session *s, wsbx_handle h)
 static void rec_clear(struct hrec *r)
 {
         free(r->types);
+        free(r->imports);
+        free(r->blob);
         r->types = NULL;
+        r->imports = NULL;
+        r->blob = NULL;
+        r->nimports = 0;
         r->kind = KIND_NONE;
         r->nparams = r->nresults = TYPE_UNKNOWN;
 }
@@ -118,7 +126,7 @@ static int rec_add(wsbx_session *s, wsbx_handle h, uint8_t kind, struct hrec **o
                 if (!n)
                         return -ENOMEM;
                 for (uint32_t i = s->hcap; i < cap; i++)
-                        n[i] = (struct hrec){KIND_NONE, TYPE_UNKNOWN, TYPE_UNKNOWN, NULL};
+                        n[i] = (struct hrec){KIND_NONE, TYPE_UNKNOWN, TYPE_UNKNOWN, NULL, NULL, 0, NULL};
                 s->h = n;
                 s->hcap = cap;
         }
@@ -324,7 +332,7 @@ void wsbx_session_close(wsbx_session *s)
         }
         wsbx_loopback_stop(s->lb);
         for (uint32_t i = 0; i < s->hcap; i++)
-                free(s->h[i].types);
+                rec_clear(&s->h[i]);
         free(s->h);
         for (uint32_t i = 0; i < s->nhosts; i++)
                 free(s->hosts[i].types);
@@ -358,6 +366,104 @@ static int memfd_of(const uint8_t *bytes, size_t len)
         return fd;
 }
 
+/* A table, memory or global type as the worker describes it. */
+static bool xtype_decode(wsbx_externkind kind, const wsbx_msg_xtype *x, wsbx_sess_externtype *out)
+{
+        bool has_max = x->flags & WSBX_XT_HAS_MAX;
+        if ((has_max && x->max < x->min) || (x->flags & ~0xfu))
+                return false;
+        wsbx_limits lim = {x->min, has_max ? x->max : 0, has_max};
+        switch (kind) {
+        case WSBX_EXTERN_TABLE:
+                if (x->type != WSBX_FUNCREF && x->type != WSBX_EXTERNREF)
+                        return false;
+                out->table = (wsbx_tabletype){x->type, lim};
+                return true;
+        case WSBX_EXTERN_MEMORY:
+                out->memory = (wsbx_memtype){lim, (x->flags & WSBX_XT_SHARED) != 0, (x->flags & WSBX_XT_IS64) != 0};
+                return true;
+        case WSBX_EXTERN_GLOBAL:
+                if (!wsbx_valtype_ok(x->type))
+                        return false;
+                out->global = (wsbx_globaltype){x->type, (x->flags & WSBX_XT_MUT) != 0};
+                return true;
+        default:
+                return false;
+        }
+}
+
+static bool range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+        return off <= size && len <= size - off;
+}
+
+/* The import list of a LOAD completion, copied out once and checked:
+ * every record's kind and type, every (offset, length) inside the
+ * payload. On success the module record owns the copy. */
+static int decode_imports(wsbx_session *s, const wsbx_msg *cmp, struct hrec *r)
+{
+        const uint8_t *src = wsbx_ep_payload(s->ep, cmp);
+        uint32_t n = cmp->count;
+        size_t len = cmp->len;
+        if (!src || n > len / sizeof(wsbx_msg_import))
+                return -EPROTO;
+        uint8_t *blob = malloc(len + 1);
+        wsbx_sess_import *imps = calloc((size_t)n + 1, sizeof *imps);
+        if (!blob || !imps) {
+                free(blob);
+                free(imps);
+                return -ENOMEM;
+        }
+        memcpy(blob, src, len);
+        for (uint32_t i = 0; i < n; i++) {
+                wsbx_msg_import rec;
+                wsbx_sess_import *imp = &imps[i];
+                memcpy(&rec, blob + (size_t)i * sizeof rec, sizeof rec);
+                if (!range_ok(rec.module_off, rec.module_len, len) || !range_ok(rec.name_off, rec.name_len, len) ||
+                    rec.kind > WSBX_EXTERN_GLOBAL)
+                        goto bad;
+                imp->module = (wsbx_name){(const char *)blob + rec.module_off, rec.module_len};
+                imp->name = (wsbx_name){(const char *)blob + rec.name_off, rec.name_len};
+                imp->kind = (wsbx_externkind)rec.kind;
+                if (imp->kind != WSBX_EXTERN_FUNC) {
+                        if (!xtype_decode(imp->kind, &rec.xt, &imp->type))
+                                goto bad;
+                        continue;
+                }
+                if (!range_ok(rec.types_off, (uint64_t)rec.nparams + rec.nresults, len))
+                        goto bad;
+                const wsbx_valtype *t = blob + rec.types_off;
+                for (uint64_t k = 0; k < (uint64_t)rec.nparams + rec.nresults; k++)
+                        if (!wsbx_valtype_ok(t[k]))
+                                goto bad;
+                imp->type.func.nparams = rec.nparams;
+                imp->type.func.nresults = rec.nresults;
+                imp->type.func.params = t;
+                imp->type.func.results = t + rec.nparams;
+        }
+        free(r->imports);
+        free(r->blob);
+        r->imports = imps;
+        r->nimports = n;
+        r->blob = blob;
+        return 0;
+bad:
+        free(blob);
+        free(imps);
+        return -EPROTO;
+}
+
+int wsbx_session_module_imports(wsbx_session *s, wsbx_handle module, const wsbx_sess_import **imports,
+                                uint32_t *n)
+{
+        const struct hrec *r = rec(s, module);
+        if (!r || r->kind != KIND_MODULE)
+                return -EINVAL;
+        *imports = r->imports;
+        *n = r->nimports;
+        return 0;
+}
+
 static int finish_handle(wsbx_session *s, const wsbx_msg *cmp, uint8_t kind, wsbx_handle *out)
 {
         struct hrec *r;
@@ -371,18 +477,38 @@ static int finish_handle(wsbx_session *s, const wsbx_msg *cmp, uint8_t kind, wsb
         return 0;
 }
 
+/* Sends a LOAD and takes the module handle and its imports. */
+static int load_request(wsbx_session *s, wsbx_msg *req, wsbx_handle *module, wsbx_status *st)
+{
+        wsbx_msg cmp;
+        int e = round_trip(s, req, &cmp);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        struct hrec *r;
+        e = rec_add(s, cmp.handle, KIND_MODULE, &r);
+        if (e == 0) {
+                e = decode_imports(s, &cmp, r);
+                if (e < 0)
+                        rec_clear(r);
+        }
+        done(s);
+        if (e == -EPROTO)
+                return broken(s);
+        if (e < 0)
+                return e;
+        *module = cmp.handle;
+        return 0;
+}
+
 int wsbx_session_load_fd(wsbx_session *s, int fd, wsbx_handle *module, wsbx_status *st)
 {
         status_clear(st);
         if (fd < 0)
                 return -EBADF;
-        wsbx_msg req = {.kind = WSBX_MSG_LOAD, .flags = WSBX_MSG_F_FD, .value = (uint64_t)fd}, cmp;
-        int e = round_trip(s, &req, &cmp);
-        if (e < 0)
-                return e;
-        if (cmp.status != WSBX_ST_OK)
-                return failed(s, &cmp, st);
-        return finish_handle(s, &cmp, KIND_MODULE, module);
+        wsbx_msg req = {.kind = WSBX_MSG_LOAD, .flags = WSBX_MSG_F_FD, .value = (uint64_t)fd};
+        return load_request(s, &req, module, st);
 }
 
 int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_handle *module, wsbx_status *st)
@@ -390,6 +516,13 @@ int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_ha
         status_clear(st);
         if (s->broken)
                 return -EPIPE;
+        /* Small artifacts travel in the arena (the worker seals them into a
+         * memfd of its own); large ones would crowd it out. */
+        if (len > 0 && len <= WSBX_ARENA_SIZE / 4) {
+                wsbx_msg req = {.kind = WSBX_MSG_LOAD};
+                if (wsbx_proto_put_bytes(s->ep, &req, bytes, len) == 0)
+                        return load_request(s, &req, module, st);
+        }
         int fd = memfd_of(bytes, len);
         if (fd < 0)
                 return fd;
@@ -470,26 +603,8 @@ int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name,
                         goto bad;
                 memcpy(&x, p, sizeof x);
                 done(s);
-                bool has_max = x.flags & WSBX_XT_HAS_MAX;
-                if ((has_max && x.max < x.min) || (x.flags & ~0xfu))
+                if (!xtype_decode(out->kind, &x, &out->type))
                         return broken(s);
-                wsbx_limits lim = {x.min, has_max ? x.max : 0, has_max};
-                switch (out->kind) {
-                case WSBX_EXTERN_TABLE:
-                        if (x.type != WSBX_FUNCREF && x.type != WSBX_EXTERNREF)
-                                return broken(s);
-                        out->type.table = (wsbx_tabletype){x.type, lim};
-                        break;
-                case WSBX_EXTERN_MEMORY:
-                        out->type.memory = (wsbx_memtype){lim, (x.flags & WSBX_XT_SHARED) != 0,
-                                                          (x.flags & WSBX_XT_IS64) != 0};
-                        break;
-                default:
-                        if (!wsbx_valtype_ok(x.type))
-                                return broken(s);
-                        out->type.global = (wsbx_globaltype){x.type, (x.flags & WSBX_XT_MUT) != 0};
-                        break;
-                }
                 e = rec_add(s, cmp.handle, (uint8_t)out->kind, &r);
                 if (e < 0)
                         return e;

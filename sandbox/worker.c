@@ -213,23 +213,18 @@ static void st_close(worker *w)
         w->store = NULL;
 }
 
-static int st_load(worker *w, int fd, void **mod, char *err)
+/* From fd when it is not negative, else from bytes. */
+static int st_load(worker *w, int fd, const uint8_t *bytes, size_t len, void **mod, char *err)
 {
         wsbx_loaded *l;
         wsbx_lerr le = {""};
-        int e = wsbx_load_fd(store_of(w), fd, &l, &le);
+        int e = fd >= 0 ? wsbx_load_fd(store_of(w), fd, &l, &le) : wsbx_load_bytes(store_of(w), bytes, len, &l, &le);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "%s", le.msg[0] ? le.msg : strerror(-e));
                 return e;
         }
         *mod = l;
         return 0;
-}
-
-static void st_module_delete(worker *w, void *mod)
-{
-        /* Loaded code lives as long as the store. */
-        (void)w, (void)mod;
 }
 
 /* "  #0 name (wasm offset 0x2a)" lines, innermost first. Frames without a
@@ -594,18 +589,95 @@ static void host_stub(struct hostrec *h, wsbx_val_raw *vals)
  * (serve made it and released the slot, so nested requests can arrive
  * while it runs) and sends exactly one completion. */
 
-static int do_load(worker *w, const wsbx_msg *m)
+/* The LOAD completion's payload: one wsbx_msg_import per import, then the
+ * names and function types they point at. */
+static int put_imports(worker *w, wsbx_msg *c, const wsbx_artifact *a)
 {
-        if (m->len || m->count || !(m->flags & WSBX_MSG_F_FD) || m->value > INT32_MAX)
+        size_t size = (size_t)a->nimports * sizeof(wsbx_msg_import);
+        for (uint32_t i = 0; i < a->nimports; i++) {
+                const wsbx_art_import *imp = &a->imports[i];
+                size += (size_t)imp->module.len + imp->name.len;
+                if (imp->kind == WSBX_ART_EXTERN_FUNC) {
+                        const wsbx_art_type *t = &a->types[a->funcs[imp->index].type];
+                        size += (size_t)t->nparams + t->nresults;
+                }
+                if (size > WSBX_ARENA_SIZE)
+                        return -E2BIG;
+        }
+        uint32_t off;
+        uint8_t *p = wsbx_ep_alloc(w->ep, size, &off);
+        if (!p)
+                return -E2BIG;
+        size_t at = (size_t)a->nimports * sizeof(wsbx_msg_import);
+        for (uint32_t i = 0; i < a->nimports; i++) {
+                const wsbx_art_import *imp = &a->imports[i];
+                wsbx_msg_import r = {.kind = imp->kind};
+                r.module_off = (uint32_t)at;
+                r.module_len = imp->module.len;
+                memcpy(p + at, wsbx_artifact_str(a, imp->module), imp->module.len);
+                at += imp->module.len;
+                r.name_off = (uint32_t)at;
+                r.name_len = imp->name.len;
+                memcpy(p + at, wsbx_artifact_str(a, imp->name), imp->name.len);
+                at += imp->name.len;
+                switch (imp->kind) {
+                case WSBX_ART_EXTERN_FUNC: {
+                        const wsbx_art_type *t = &a->types[a->funcs[imp->index].type];
+                        r.nparams = t->nparams;
+                        r.nresults = t->nresults;
+                        r.types_off = (uint32_t)at;
+                        memcpy(p + at, a->blob + t->vt_off, (size_t)t->nparams + t->nresults);
+                        at += (size_t)t->nparams + t->nresults;
+                        break;
+                }
+                case WSBX_ART_EXTERN_TABLE: {
+                        const wsbx_art_table *t = &a->tables[imp->index];
+                        r.xt.type = t->elem;
+                        r.xt.flags = t->flags & WSBX_ART_F_HAS_MAX ? WSBX_XT_HAS_MAX : 0;
+                        r.xt.min = t->min;
+                        r.xt.max = t->max;
+                        break;
+                }
+                case WSBX_ART_EXTERN_MEMORY: {
+                        const wsbx_art_memory *mm = &a->memories[imp->index];
+                        r.xt.flags = (mm->flags & WSBX_ART_F_HAS_MAX ? WSBX_XT_HAS_MAX : 0) |
+                                     (mm->flags & WSBX_ART_F_SHARED ? WSBX_XT_SHARED : 0) |
+                                     (mm->flags & WSBX_ART_F_IS64 ? WSBX_XT_IS64 : 0);
+                        r.xt.min = mm->min;
+                        r.xt.max = mm->max;
+                        break;
+                }
+                default: {
+                        const wsbx_art_global *g = &a->globals[imp->index];
+                        r.xt.type = g->type;
+                        r.xt.flags = g->flags & WSBX_ART_F_MUT ? WSBX_XT_MUT : 0;
+                        break;
+                }
+                }
+                memcpy(p + (size_t)i * sizeof r, &r, sizeof r);
+        }
+        c->off = off;
+        c->len = (uint32_t)size;
+        c->count = a->nimports;
+        return 0;
+}
+
+static int do_load(worker *w, const wsbx_msg *m, const uint8_t *p)
+{
+        bool fd = m->flags & WSBX_MSG_F_FD;
+        if (m->count || (fd && (m->len || m->value > INT32_MAX)) || (!fd && !m->len))
                 return reply_error(w, m, "load: malformed request");
         void *mod = NULL;
         char err[WSBX_STATUS_MSG_MAX] = "";
-        if (st_load(w, (int)m->value, &mod, err) < 0)
+        if (st_load(w, fd ? (int)m->value : -1, p, m->len, &mod, err) < 0)
                 return reply_error(w, m, err);
         uint32_t h = handle_of(w, OBJ_MODULE, mod);
         if (!h)
-                st_module_delete(w, mod);
-        return reply_handle(w, m, h);
+                return reply_error(w, m, "too many handles");
+        wsbx_msg c = {.status = WSBX_ST_OK, .handle = h};
+        if (put_imports(w, &c, wsbx_loaded_artifact(mod)) < 0)
+                return reply_error(w, m, "load: too many imports for one message");
+        return reply(w, m, &c);
 }
 
 static int do_instantiate(worker *w, const wsbx_msg *m, const uint8_t *p)
@@ -820,7 +892,7 @@ static int serve(worker *w, const wsbx_msg *m)
         int e;
         switch (m->kind) {
         case WSBX_MSG_LOAD:
-                e = do_load(w, m);
+                e = do_load(w, m, p);
                 break;
         case WSBX_MSG_INSTANTIATE:
                 e = do_instantiate(w, m, p);

@@ -7,11 +7,12 @@
  * instruction left there and are never read.
  *
  * Each instruction picks the VEX (AVX) form when the allowed features
- * include AVX and the legacy SSE form otherwise; the choice is per
- * function, so the two never mix inside one sequence. SSE4.1 (roundss) is
- * part of the baseline. xmm15 and r11 are the scratch registers, as
- * everywhere in the code generator: they hold masks and bounds for one
- * instruction's sequence only.
+ * include AVX and the legacy SSE form otherwise. The code generator's own
+ * moves stay legacy; mixing the two costs nothing because no code ever
+ * dirties the upper halves of the ymm registers. SSE4.1 (roundss) is part
+ * of the baseline. xmm15 and r11 are the scratch registers, as everywhere
+ * in the code generator: they hold masks and bounds for one instruction's
+ * sequence only.
  *
  * Spec corners this file keeps:
  *   - abs, neg and copysign are bit operations, so NaN payloads survive;
@@ -115,9 +116,9 @@ static void op2m(x64_cc *c, wsbx_x64_sse op, unsigned d, wsbx_x64_mem m)
         }
 }
 
-/* int -> float into d, from a general register. d is cleared first: the
- * conversion writes only the low lane, and without the clear it would
- * wait for whatever last wrote d. */
+/* int -> float into d, from a general register. The conversion writes
+ * only the low lane of d: callers clear d first so that it does not wait
+ * for whatever last wrote d. */
 static void cvt_from_gpr(x64_cc *c, wsbx_x64_sse op, unsigned d, wsbx_gpr r)
 {
         if (has_avx(c)) {
@@ -411,16 +412,17 @@ static void trunc_s(x64_cc *c, wsbx_valtype from, wsbx_valtype to, bool sat)
         x64_alu_ri(a, X64_CMP, sz, d, 1);
         x64_jcc(a, X64_CC_NO, done);
         if (!sat) {
+                wsbx_label ovf = x64_trap_label(c, WSBX_TRAP_INT_OVERFLOW);
                 ucomis(c, from, x, x);
                 x64_jcc(a, X64_CC_P, x64_trap_label(c, WSBX_TRAP_BAD_CONVERSION));
                 const_to_xtmp(c, from, trunc_s_low(from, to64 ? 64 : 32));
                 ucomis(c, from, x, XTMP);
-                x64_jcc(a, X64_CC_BE, x64_trap_label(c, WSBX_TRAP_INT_OVERFLOW));
+                x64_jcc(a, X64_CC_BE, ovf);
                 /* Above the low bound: the minimum is right for negative
                  * values and an overflow for the rest. */
                 const_to_xtmp(c, from, 0);
                 ucomis(c, from, x, XTMP);
-                x64_jcc(a, X64_CC_AE, x64_trap_label(c, WSBX_TRAP_INT_OVERFLOW));
+                x64_jcc(a, X64_CC_AE, ovf);
         } else {
                 wsbx_label nan = wsbx_asm_label_new(a);
                 const_to_xtmp(c, from, 0);

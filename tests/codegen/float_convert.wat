@@ -27,14 +27,14 @@
 ;;   2a: cmp ebx,0x1
 ;;   2d: jno 0x5f
 ;;   33: ucomiss xmm0,xmm0
-;;   36: jp 0x68
+;;   36: jp 0x6a
 ;;   3c: mov r11d,0xcf000001
 ;;   42: movd xmm15,r11d
 ;;   47: ucomiss xmm0,xmm15
-;;   4b: jbe 0x6a
+;;   4b: jbe 0x68
 ;;   51: xorps xmm15,xmm15
 ;;   55: ucomiss xmm0,xmm15
-;;   59: jae 0x6c
+;;   59: jae 0x68
 ;;   5f: mov eax,ebx
 ;;   61: mov rsp,rbp
 ;;   64: pop rbp
@@ -42,7 +42,6 @@
 ;;   66: ud2
 ;;   68: ud2
 ;;   6a: ud2
-;;   6c: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp

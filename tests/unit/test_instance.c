@@ -372,6 +372,7 @@ static const char *memory_wat =
         "  (func (export \"load8\") (param i32) (result i32) local.get 0 i32.load8_u)"
         "  (func (export \"init\") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.init $p)"
         "  (func (export \"drop\") data.drop $p)"
+        "  (func (export \"init_active\") (param i32) i32.const 0 i32.const 0 local.get 0 memory.init 0)"
         "  (func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow)"
         "  (func (export \"size\") (result i32) memory.size))";
 
@@ -396,6 +397,10 @@ static void check_memory_module(bool static_init)
         d2->base[16] = 'J';
         cr_assert_eq(d->base[16], 'h');
         cr_assert_eq(call_ok(in2, "load8", 1, 16, 0, 0), 'J');
+
+        /* Active segments are dropped once applied. */
+        call_ok(in, "init_active", 1, 0, 0, 0);
+        cr_assert_eq(call_n(in, "init_active", NULL, 1, 1), WSBX_TRAP_MEMORY_OOB);
 
         /* Passive segment: memory.init, bounds, drop. */
         call_ok(in, "init", 3, 100, 0, 8);
@@ -440,7 +445,8 @@ static const char *table_wat =
         "  (func (export \"call\") (param i32 i32) (result i32)"
         "     local.get 1 local.get 0 call_indirect $t (type $ii))"
         "  (func (export \"init\") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 table.init $t $pe)"
-        "  (func (export \"edrop\") elem.drop $pe))";
+        "  (func (export \"edrop\") elem.drop $pe)"
+        "  (func (export \"init_active\") (param i32) i32.const 0 i32.const 0 local.get 0 table.init $t 0))";
 
 static void check_table_module(bool static_init)
 {
@@ -461,6 +467,10 @@ static void check_table_module(bool static_init)
         cr_assert_eq(call_n(in, "call", NULL, 2, 3, 0), WSBX_TRAP_INDIRECT_CALL_TYPE);
         cr_assert_eq(call_n(in, "call", NULL, 2, 0, 0), WSBX_TRAP_UNINITIALIZED_ELEMENT);
         cr_assert_eq(call_n(in, "call", NULL, 2, 6, 0), WSBX_TRAP_UNDEFINED_ELEMENT);
+
+        /* The active segment was dropped once applied. */
+        call_ok(in, "init_active", 1, 0, 0, 0);
+        cr_assert_eq(call_n(in, "init_active", NULL, 1, 1), WSBX_TRAP_TABLE_OOB);
 
         /* table.init from the passive segment: ($dbl, null). */
         call_ok(in, "init", 3, 4, 0, 2);

@@ -193,6 +193,9 @@ enum mode {
         M_HOST_UNKNOWN,   /* a HOST_CALL for a host function never created */
         M_HOST_BADARGS,   /* a HOST_CALL whose arguments do not fit the type */
         M_KIND_CHANGE,    /* the same handle reported as a function, then a global */
+        M_IMPORT_OOB,     /* LOAD reports an import whose name lies past the payload */
+        M_IMPORT_COUNT,   /* LOAD reports more import records than its payload holds */
+        M_IMPORT_TYPE,    /* LOAD reports a global import of no value type */
 };
 
 static void fake_worker(wsbx_endpoint *ep, void *arg)
@@ -223,6 +226,21 @@ static void fake_worker(wsbx_endpoint *ep, void *arg)
                                 c.status = WSBX_ST_ERROR;
                                 c.off = WSBX_ARENA_SIZE - 8;
                                 c.len = 64;
+                        }
+                        if (mode == M_GOOD || mode == M_IMPORT_OOB || mode == M_IMPORT_COUNT ||
+                            mode == M_IMPORT_TYPE) {
+                                /* One import: "env" "g" (global i64), or a broken one. */
+                                uint8_t buf[sizeof(wsbx_msg_import) + 4];
+                                wsbx_msg_import r = {.module_off = sizeof r, .module_len = 3,
+                                                     .name_off = sizeof r + 3, .name_len = 1,
+                                                     .kind = WSBX_EXTERN_GLOBAL};
+                                r.xt.type = mode == M_IMPORT_TYPE ? 0x33 : WSBX_I64;
+                                if (mode == M_IMPORT_OOB)
+                                        r.name_off = sizeof r + 4;
+                                memcpy(buf, &r, sizeof r);
+                                memcpy(buf + sizeof r, "envg", 4);
+                                wsbx_proto_put_bytes(ep, &c, buf, sizeof buf);
+                                c.count = mode == M_IMPORT_COUNT ? 2 : 1;
                         }
                         break;
                 case WSBX_MSG_INSTANTIATE:
@@ -297,6 +315,15 @@ Test(hostile, well_formed_answers_are_taken)
         wsbx_sess_extern x;
         cr_assert_eq(load(s, &mod), 0);
         cr_assert_eq(mod, 1);
+        const wsbx_sess_import *imps;
+        uint32_t nimps;
+        cr_assert_eq(wsbx_session_module_imports(s, mod, &imps, &nimps), 0);
+        cr_assert_eq(nimps, 1);
+        cr_assert_eq(imps[0].module.len, 3);
+        cr_assert_eq(memcmp(imps[0].module.ptr, "env", 3), 0);
+        cr_assert_eq(imps[0].name.len, 1);
+        cr_assert_eq(imps[0].kind, WSBX_EXTERN_GLOBAL);
+        cr_assert_eq(imps[0].type.global.type, WSBX_I64);
         cr_assert_eq(wsbx_session_instantiate(s, mod, NULL, 0, &inst, &st), 0);
         cr_assert_eq(wsbx_session_export(s, inst, "f", 1, &x, &st), 0);
         cr_assert_eq(x.kind, WSBX_EXTERN_FUNC);
@@ -387,6 +414,9 @@ Test(hostile, result_type) { expect_refused(M_RESULT_TYPE, step_invoke); }
 Test(hostile, host_call_unknown) { expect_refused(M_HOST_UNKNOWN, step_invoke); }
 Test(hostile, host_call_bad_args) { expect_refused(M_HOST_BADARGS, step_invoke); }
 Test(hostile, handle_changes_kind) { expect_refused(M_KIND_CHANGE, step_export_twice); }
+Test(hostile, import_name_out_of_range) { expect_refused(M_IMPORT_OOB, step_load); }
+Test(hostile, import_count_beyond_payload) { expect_refused(M_IMPORT_COUNT, step_load); }
+Test(hostile, import_bad_type) { expect_refused(M_IMPORT_TYPE, step_load); }
 
 /* A worker that dies mid-request: the call fails, it does not hang. */
 static void dying_worker(wsbx_endpoint *ep, void *arg)
@@ -534,6 +564,16 @@ Test(session, link_errors, .init = open_session, .fini = close_session)
         wsbx_handle mod = load_wat("(module (import \"m\" \"f\" (func (param i32))))");
         wsbx_handle out;
         wsbx_status st;
+        /* LOAD reported the import. */
+        const wsbx_sess_import *imps;
+        uint32_t nimps;
+        cr_assert_eq(wsbx_session_module_imports(sess, mod, &imps, &nimps), 0);
+        cr_assert_eq(nimps, 1);
+        cr_assert_eq(imps[0].kind, WSBX_EXTERN_FUNC);
+        cr_assert_eq(imps[0].type.func.nparams, 1);
+        cr_assert_eq(imps[0].type.func.params[0], WSBX_I32);
+        cr_assert_eq(imps[0].type.func.nresults, 0);
+        cr_assert(imps[0].name.len == 1 && imps[0].name.ptr[0] == 'f');
         cr_assert_eq(wsbx_session_instantiate(sess, mod, &g.handle, 1, &out, &st), WSBX_SESS_LINK);
         cr_assert(strncmp(st.msg, "incompatible import type", 24) == 0, "%s", st.msg);
         wsbx_handle none = 0;

@@ -1,9 +1,10 @@
 /* test_text.c - the text format: lexer (token kinds, comments, annotations,
  * string escapes, positions), numeric literals (integer range edges,
- * underscores, hex floats, correct rounding, NaN payloads) and the module
+ * underscores, hex floats, correct rounding, NaN payloads), the module
  * parser (fields, abbreviations, folded forms, labels, implicit types and
- * the error messages the spec tests match on, with line:col). Expected
- * binaries are written out byte by byte. */
+ * the error messages the spec tests match on, with line:col) and the
+ * position map from binary offsets back to tokens. Expected binaries are
+ * written out byte by byte. */
 #include <criterion/criterion.h>
 #include "internal.h"
 
@@ -691,4 +692,22 @@ Test(posmap, every_byte_after_the_header_is_mapped)
         size_t at = find_bytes(8, ci, 3);
         expect_pos(at, 9, 6);
         expect_pos(at + 1, 9, 21);
+}
+
+Test(posmap, parse_fields_positions_are_the_scripts)
+{
+        const char *src = "(assert_invalid\n  (module (func (result i32) (i64.const 0)))\n  \"type mismatch\")";
+        wsbx_lexer lx;
+        wsbx_token t;
+        wsbx_lexer_init(&lx, src, strlen(src));
+        /* "(" "assert_invalid" "(" "module" */
+        for (int i = 0; i < 4; i++)
+                cr_assert_eq(wsbx_lex_next(&lx, &t, &err), WSBX_OK);
+        cr_assert_eq(wsbx_wat_parse_fields_map(&lx, &bin, &bin_len, &pmap, &err), WSBX_OK, "%s", err.msg);
+        wsbx_module *m;
+        wsbx_error e = {0};
+        cr_assert_eq(wsbx_module_decode(bin, bin_len, NULL, &m, &e), WSBX_ERR_INVALID);
+        wsbx_posmap_locate(pmap, &e);
+        /* The function's closing paren, on the script's second line. */
+        cr_assert(e.line == 2 && e.col == 43, "%u:%u", e.line, e.col);
 }
