@@ -15,11 +15,12 @@
  *
  *   wsbx_session *s;
  *   wsbx_status st;
- *   wsbx_session_open(NULL, &s);                  // starts the worker
- *   wsbx_session_load(s, art, len, &mod, &st);    // artifact bytes (compiled)
+ *   wsbx_session_open(&s);                        // starts the worker
+ *   wsbx_session_load(s, art, len, &mod, &st);    // an artifact (wsbx_compile)
+ *   wsbx_session_module_imports(s, mod, &imps, &n);  // bind them by name
  *   wsbx_session_instantiate(s, mod, imports, n, &inst, &st);
  *   wsbx_session_export(s, inst, "f", 1, &ext, &st);
- *   wsbx_session_invoke(s, ext.handle, types, args, nargs, results, nres, &st);
+ *   wsbx_session_invoke(s, ext.handle, types, args, nargs, results, NULL, nres, &st);
  *   wsbx_session_close(s);                        // stops the worker
  *
  * Error convention (docs/error-handling.md): every call returns 0 on
@@ -28,7 +29,8 @@
  * then says what), or a negative errno value when the transport failed or
  * the worker broke the protocol (-EPROTO: a completion that is malformed,
  * out of range or out of order; the session is then unusable and every
- * later call fails with -EPIPE). Nothing here prints or exits.
+ * later call fails with -EPIPE). Nothing here prints or exits, except the
+ * spectest print functions, to the stream they were given.
  *
  * Today the worker runs on a thread of the calling process (loopback.c);
  * the cross-process transport replaces loopback.c and changes nothing

@@ -231,7 +231,7 @@ static int st_load(worker *w, int fd, const uint8_t *bytes, size_t len, void **m
  * function name are trampolines and host code: left out. */
 static char *backtrace_text(const wsbx_trap_info *t)
 {
-        size_t cap = 96 * (size_t)t->nframes + 1, len = 0;
+        size_t cap = 160 * (size_t)t->nframes + 1, len = 0;
         char *bt = malloc(cap);
         if (!bt)
                 return NULL;
@@ -243,7 +243,7 @@ static char *backtrace_text(const wsbx_trap_info *t)
                 char off[40] = "";
                 if (f->wasm_offset != UINT32_MAX)
                         snprintf(off, sizeof off, " (wasm offset 0x%x)", f->wasm_offset);
-                int n = snprintf(bt + len, cap - len, "  #%u %.48s%s\n", k++, f->name, off);
+                int n = snprintf(bt + len, cap - len, "  #%u %.96s%s\n", k++, f->name, off);
                 if (n < 0 || (size_t)n >= cap - len)
                         break;
                 len += (size_t)n;
