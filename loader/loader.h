@@ -554,7 +554,8 @@ typedef struct wsbx_extern {
 } wsbx_extern;
 
 /* Instantiates l with imports[0..nimports) (one per import of the module,
- * in order) as the spec says: checks each import's type, builds the vmctx,
+ * in order, every one created in store s: type ids and stacks are per
+ * store) as the spec says: checks each import's type, builds the vmctx,
  * memories (copy-on-write image or segments), tables, globals and
  * funcrefs, applies element then data segments in order (a segment out of
  * bounds traps; the ones before it stay applied), and runs the start

@@ -201,6 +201,20 @@ static __attribute__((noinline)) void unpoison_below(const wsbx_stack *s)
         uintptr_t top = fp >= s->lo && fp < s->hi ? fp : s->hi;
         __asan_unpoison_memory_region((void *)s->lo, top - s->lo);
 }
+
+/* The host-stack frames between the guarded call's sigsetjmp and the
+ * switch to the guest stack were abandoned by siglongjmp. ASan's longjmp
+ * interceptor cannot clean them up because the jump started on another
+ * stack, so their redzones stay poisoned and a later frame laid over them
+ * trips a false report. Everything on the host stack below this function's
+ * frame is dead here. */
+static __attribute__((noinline)) void unpoison_host_below(const wsbx_stack *s)
+{
+        uintptr_t lo = (uintptr_t)s->host_bottom;
+        uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+        if (lo && fp > lo && fp - lo <= s->host_size)
+                __asan_unpoison_memory_region((void *)lo, fp - lo);
+}
 #endif
 
 void wsbx_stack_unwound(wsbx_stack *s, uint32_t depth)
@@ -214,6 +228,7 @@ void wsbx_stack_unwound(wsbx_stack *s, uint32_t depth)
                 __sanitizer_start_switch_fiber(NULL, s->host_bottom, s->host_size);
                 __sanitizer_finish_switch_fiber(s->host_fake, NULL, NULL);
                 s->switched = false;
+                unpoison_host_below(s);
         }
         unpoison_below(s);
 #endif

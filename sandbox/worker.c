@@ -8,7 +8,13 @@
  * here, reused after DROP through a free list, never above
  * WSBX_HANDLE_MAX. The same object gets the same handle every time it is
  * handed out (exports, funcref values), found by a linear search; stores
- * are small enough that this has not mattered.
+ * are small enough that this has not mattered. DROP forgets a handle
+ * only: the loader frees modules, instances and everything they made
+ * together with the store, since references cross instances freely.
+ *
+ * LOAD answers with the module's imports (names and types, from the
+ * verified artifact), so the supervisor can bind them by name without
+ * reading the artifact itself.
  *
  * Host functions: HOST_FUNC_NEW makes a store function whose code is
  * host_stub below. When the guest calls it, the stub (running on the
@@ -29,7 +35,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum {
         OBJ_FREE = 0,
@@ -51,7 +56,7 @@ struct hostrec;
 
 typedef struct worker {
         wsbx_endpoint *ep;
-        struct ldstore *store;
+        wsbx_store *store;
         struct obj *objs;    /* objs[0] is never used: handle 0 is null */
         uint32_t nobjs, cap;
         uint32_t free_head;
@@ -192,7 +197,7 @@ static void st_fail(st_result *r, int32_t status, const char *msg)
 
 static wsbx_store *store_of(worker *w)
 {
-        return (wsbx_store *)w->store;
+        return w->store;
 }
 
 static int st_open(worker *w, char *err)
@@ -203,7 +208,7 @@ static int st_open(worker *w, char *err)
                 snprintf(err, WSBX_STATUS_MSG_MAX, "cannot create the store: %s", strerror(-e));
                 return e;
         }
-        w->store = (struct ldstore *)s;
+        w->store = s;
         return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* codec                                                                    */
@@ -535,6 +537,41 @@ Test(session, call_and_trap, .init = open_session, .fini = close_session)
         /* Same export, same handle. */
         cr_assert_eq(export(inst, "add").handle, add.handle);
         cr_assert_eq(wsbx_session_export(sess, inst, "nope", 4, &add, &st), WSBX_SESS_NOTFOUND);
+}
+
+Test(session, load_from_fd_and_refuse_garbage, .init = open_session, .fini = close_session)
+{
+        /* The load path large artifacts take: a sealed memfd. */
+        load_wat("(module)"); /* skips when there is no runtime */
+        wsbx_module *m;
+        wsbx_error err;
+        uint8_t *art;
+        size_t len;
+        cr_assert_eq(wsbx_module_load((const uint8_t *)calc_wat, strlen(calc_wat), NULL, &m, &err), WSBX_OK);
+        cr_assert_eq(wsbx_compile(m, NULL, &art, &len, &err), WSBX_OK);
+        wsbx_module_delete(m);
+        int fd = memfd_create("test-artifact", MFD_CLOEXEC);
+        cr_assert_geq(fd, 0);
+        cr_assert_eq(write(fd, art, len), (ssize_t)len);
+        wsbx_handle mod, inst;
+        wsbx_status st;
+        cr_assert_eq(wsbx_session_load_fd(sess, fd, &mod, &st), 0, "%s", st.msg);
+        close(fd);
+        cr_assert_eq(wsbx_session_instantiate(sess, mod, NULL, 0, &inst, &st), 0, "%s", st.msg);
+        uint32_t r;
+        cr_assert_eq(call_i32(export(inst, "add").handle, 20, 22, &r, &st), 0);
+        cr_assert_eq(r, 42);
+
+        /* A corrupt artifact is the loader's error, reported, not fatal. */
+        art[len / 2] ^= 0xff;
+        memset(art + 64, 0xa5, 64);
+        cr_assert_eq(wsbx_session_load(sess, art, len, &mod, &st), WSBX_SESS_ERROR);
+        cr_assert(st.msg[0] != 0);
+        cr_assert_eq(wsbx_session_load(sess, (const uint8_t *)"\x7f" "ELF", 4, &mod, &st), WSBX_SESS_ERROR);
+        free(art);
+        /* The session still works. */
+        cr_assert_eq(call_i32(export(inst, "add").handle, 1, 1, &r, &st), 0);
+        cr_assert_eq(r, 2);
 }
 
 Test(session, globals, .init = open_session, .fini = close_session)
