@@ -34,7 +34,9 @@ typedef enum wsbx_trap {
         WSBX_TRAP_INT_OVERFLOW,          /* "integer overflow" */
         WSBX_TRAP_BAD_CONVERSION,        /* "invalid conversion to integer" */
         WSBX_TRAP_UNDEFINED_ELEMENT,     /* "undefined element" (call_indirect index >= size) */
-        WSBX_TRAP_UNINITIALIZED_ELEMENT, /* "uninitialized element" (null funcref) */
+        WSBX_TRAP_UNINITIALIZED_ELEMENT, /* "uninitialized element N" (null funcref);
+                                          * the trap site holds the table
+                                          * index N in r11 (zero-extended) */
         WSBX_TRAP_INDIRECT_CALL_TYPE,    /* "indirect call type mismatch" */
         WSBX_TRAP_TABLE_OOB,             /* "out of bounds table access" */
         WSBX_TRAP_STACK_OVERFLOW,        /* "call stack exhausted" */

@@ -208,28 +208,34 @@ static int cmp_addr(const void *a, const void *b)
         return x->code_offset < y->code_offset ? -1 : x->code_offset > y->code_offset;
 }
 
-/* Appends sink s at the end of the output, shifting its records. */
+/* Appends sink s at the end of the output, shifting its records: each
+ * array is copied whole, then the copies' offsets are adjusted in place
+ * (records are fixed-size, so the copies start at a record boundary). */
 static void append_sink(wsbx_csink *all, const wsbx_csink *s)
 {
         uint32_t base = (uint32_t)all->code.len;
         wsbx_buf_put(&all->code, s->code.data, s->code.len);
-        const wsbx_art_trap *t = (const void *)s->traps.data;
-        for (size_t i = 0; i < s->traps.len / sizeof *t; i++) {
-                wsbx_art_trap r = t[i];
-                r.code_offset += base;
-                wsbx_buf_put(&all->traps, &r, sizeof r);
+
+        size_t at = all->traps.len;
+        wsbx_buf_put(&all->traps, s->traps.data, s->traps.len);
+        if (!all->traps.oom) {
+                wsbx_art_trap *t = (void *)(all->traps.data + at);
+                for (size_t i = 0; i < s->traps.len / sizeof *t; i++)
+                        t[i].code_offset += base;
         }
-        const wsbx_art_addr *a = (const void *)s->addrs.data;
-        for (size_t i = 0; i < s->addrs.len / sizeof *a; i++) {
-                wsbx_art_addr r = a[i];
-                r.code_offset += base;
-                wsbx_buf_put(&all->addrs, &r, sizeof r);
+        at = all->addrs.len;
+        wsbx_buf_put(&all->addrs, s->addrs.data, s->addrs.len);
+        if (!all->addrs.oom) {
+                wsbx_art_addr *a = (void *)(all->addrs.data + at);
+                for (size_t i = 0; i < s->addrs.len / sizeof *a; i++)
+                        a[i].code_offset += base;
         }
-        const wsbx_reloc *l = (const void *)s->relocs.data;
-        for (size_t i = 0; i < s->relocs.len / sizeof *l; i++) {
-                wsbx_reloc r = l[i];
-                r.offset += base;
-                wsbx_buf_put(&all->relocs, &r, sizeof r);
+        at = all->relocs.len;
+        wsbx_buf_put(&all->relocs, s->relocs.data, s->relocs.len);
+        if (!all->relocs.oom) {
+                wsbx_reloc *l = (void *)(all->relocs.data + at);
+                for (size_t i = 0; i < s->relocs.len / sizeof *l; i++)
+                        l[i].offset += base;
         }
 }
 

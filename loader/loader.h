@@ -373,6 +373,8 @@ typedef struct wsbx_trap_info {
         uint32_t nframes;
         wsbx_trap_frame frames[WSBX_BACKTRACE_MAX]; /* innermost first */
         char host_msg[128];   /* WSBX_TRAP_HOST: the host's message */
+        bool has_elem;        /* UNINITIALIZED_ELEMENT: elem is the table index */
+        uint32_t elem;
 } wsbx_trap_info;
 
 /* The spec's wording for kind ("out of bounds memory access", ...). */

@@ -388,6 +388,11 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
                         t->signo = sig;
                         t->pc = pc;
                         t->fault_addr = (sig == SIGSEGV || sig == SIGBUS) ? addr : 0;
+                        if (kind == WSBX_TRAP_UNINITIALIZED_ELEMENT) {
+                                /* abi.h: such a site holds the index in r11. */
+                                t->has_elem = true;
+                                t->elem = (uint32_t)uc->uc_mcontext.gregs[REG_R11];
+                        }
                         describe(&t->frames[0], c, pc, pc);
                         t->nframes = 1;
                         t->wasm_offset = t->frames[0].wasm_offset;

@@ -263,6 +263,9 @@ static void st_trapped(st_result *res, int kind, const wsbx_trap_info *t)
         res->wasm_offset = t->wasm_offset;
         if (kind == WSBX_TRAP_HOST && t->host_msg[0])
                 snprintf(res->msg, sizeof res->msg, "%s", t->host_msg);
+        else if (kind == WSBX_TRAP_UNINITIALIZED_ELEMENT && t->has_elem)
+                snprintf(res->msg, sizeof res->msg, "%s %u", wsbx_trap_message(WSBX_TRAP_UNINITIALIZED_ELEMENT),
+                         t->elem);
         else
                 snprintf(res->msg, sizeof res->msg, "%s", wsbx_trap_message((wsbx_trap)res->trap));
         res->bt = backtrace_text(t);

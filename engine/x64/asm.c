@@ -32,6 +32,7 @@
 #include <string.h>
 #ifdef __x86_64__
 #include <cpuid.h>
+#include <pthread.h>
 #endif
 
 #define MAX_INSN 32u
@@ -1067,7 +1068,7 @@ void x64_bmi_rrr(wsbx_asm *a, wsbx_x64_bmi op, wsbx_x64_size sz, wsbx_gpr dst, w
 /* CPU features                                                             */
 /* ------------------------------------------------------------------------ */
 
-uint32_t wsbx_x64_cpu_features(void)
+static uint32_t cpu_features_uncached(void)
 {
         uint32_t f = 0;
 #ifdef __x86_64__
@@ -1104,4 +1105,21 @@ uint32_t wsbx_x64_cpu_features(void)
                 f |= ecx & bit_LZCNT ? X64_FEAT_LZCNT : 0;
 #endif
         return f;
+}
+
+/* cpuid traps to the hypervisor in a VM and costs microseconds, which
+ * dominated compiling small modules; the answer never changes while the
+ * process runs, so it is computed once. */
+static uint32_t cpu_features_cached;
+static pthread_once_t cpu_features_once = PTHREAD_ONCE_INIT;
+
+static void cpu_features_init(void)
+{
+        cpu_features_cached = cpu_features_uncached();
+}
+
+uint32_t wsbx_x64_cpu_features(void)
+{
+        pthread_once(&cpu_features_once, cpu_features_init);
+        return cpu_features_cached;
 }

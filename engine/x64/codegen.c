@@ -1,5 +1,6 @@
 /* codegen.c - the single-pass x86-64 code generator: state, registers,
- * frames, control flow, calls and the instruction dispatch loop.
+ * frames, control flow and the instruction dispatch loop (calls are in
+ * codegen_call.c).
  *
  * One function at a time, one pass over its body, no intermediate form.
  * The design (abstract operand stack, lazy spills, canonical merge state,
@@ -7,7 +8,10 @@
  * these invariants:
  *
  *   - A register is owned by at most one stack entry or by the handler that
- *     popped it; gpr_used/xmm_used say which are taken.
+ *     popped it; gpr_used/xmm_used say which are taken. A free register
+ *     may cache a local (lc_valid); taking it drops the entry, and every
+ *     label but a loop header empties the cache (a loop's back edges
+ *     restore the header's cache instead).
  *   - On entry to a block, loop or if no stack entry is in a register, so
  *     every edge into a label sees the same state below the label's
  *     values, and those values sit in the slots of their positions.
@@ -44,12 +48,10 @@
 #define SCRATCH X64_R11
 #define XSCRATCH 15
 
-/* Allocation order: registers no instruction needs for itself first, so
- * that division (rax, rdx) and shifts (rcx) rarely have to evict. */
-static const uint8_t gpr_order[] = {
-        X64_RBX, X64_RSI, X64_RDI, X64_R8, X64_R9, X64_R10, X64_R12, X64_R13,
-        X64_RAX, X64_RCX, X64_RDX,
-};
+/* Allocation order: registers no instruction needs for itself first (rbx,
+ * rsi, rdi, r8-r10, r12, r13, lowest number first), so that division
+ * (rax, rdx) and shifts (rcx) rarely have to evict; then rax, rcx, rdx. */
+#define GPR_FIXED ((1u << X64_RAX) | (1u << X64_RCX) | (1u << X64_RDX))
 
 /* Single value types as block result lists. */
 static const wsbx_valtype vt_self[256] = {
@@ -103,7 +105,7 @@ static bool grow(x64_cc *c, void **p, uint32_t *cap, uint64_t need, size_t elem)
         return true;
 }
 
-static uint16_t *arg_where(x64_cc *c, const wsbx_functype *ft)
+uint16_t *x64_arg_where(x64_cc *c, const wsbx_functype *ft)
 {
         if (!grow(c, (void **)&c->where, &c->where_cap, (uint64_t)ft->nparams + 1, sizeof *c->where))
                 return NULL;
@@ -114,16 +116,28 @@ static uint16_t *arg_where(x64_cc *c, const wsbx_functype *ft)
 /* Records                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* A record is appended inline when it fits; wsbx_buf_put grows the
+ * buffer (and keeps its out-of-memory state) otherwise. */
+static inline void put_record(wsbx_buf *b, const void *p, size_t n)
+{
+        if (!b->oom && b->cap - b->len >= n) {
+                memcpy(b->data + b->len, p, n);
+                b->len += n;
+                return;
+        }
+        wsbx_buf_put(b, p, n);
+}
+
 void x64_addr_here(x64_cc *c)
 {
         wsbx_art_addr r = { c->base + wsbx_asm_offset(&c->a), c->op_offset };
-        wsbx_buf_put(&c->sink->addrs, &r, sizeof r);
+        put_record(&c->sink->addrs, &r, sizeof r);
 }
 
 void x64_trap_here(x64_cc *c, wsbx_trap kind)
 {
         wsbx_art_trap t = { c->base + wsbx_asm_offset(&c->a), kind };
-        wsbx_buf_put(&c->sink->traps, &t, sizeof t);
+        put_record(&c->sink->traps, &t, sizeof t);
         x64_addr_here(c);
 }
 
@@ -150,7 +164,7 @@ static void emit_trap_stubs(x64_cc *c)
 /* Registers                                                                */
 /* ------------------------------------------------------------------------ */
 
-static void spill_entry(x64_cc *c, uint32_t i)
+void x64_spill_entry(x64_cc *c, uint32_t i)
 {
         x64_val *v = &c->stack[i];
         if (v->kind != X64_V_REG)
@@ -168,7 +182,7 @@ void x64_spill_all(x64_cc *c)
         if (!c->gpr_used && !c->xmm_used)
                 return;
         for (uint32_t i = 0; i < c->sp; i++)
-                spill_entry(c, i);
+                x64_spill_entry(c, i);
 }
 
 /* Spills the oldest stack value held in a register of the given class. */
@@ -177,7 +191,7 @@ static bool spill_one(x64_cc *c, bool xmm)
         for (uint32_t i = 0; i < c->sp; i++) {
                 x64_val *v = &c->stack[i];
                 if (v->kind == X64_V_REG && x64_is_float_type(v->type) == xmm) {
-                        spill_entry(c, i);
+                        x64_spill_entry(c, i);
                         return true;
                 }
         }
@@ -189,12 +203,14 @@ wsbx_gpr x64_alloc_gpr(x64_cc *c)
         for (;;) {
                 uint32_t fr = GPR_POOL & ~c->gpr_used;
                 if (fr) {
-                        for (unsigned i = 0; i < sizeof gpr_order; i++) {
-                                if (fr & (1u << gpr_order[i])) {
-                                        c->gpr_used |= 1u << gpr_order[i];
-                                        return (wsbx_gpr)gpr_order[i];
-                                }
-                        }
+                        /* A register caching a local is taken last. */
+                        uint32_t pick = fr & ~c->lc_valid ? fr & ~c->lc_valid : fr;
+                        if (pick & ~GPR_FIXED)
+                                pick &= ~GPR_FIXED;
+                        unsigned r = (unsigned)__builtin_ctz(pick);
+                        c->gpr_used |= 1u << r;
+                        c->lc_valid &= ~(1u << r);
+                        return (wsbx_gpr)r;
                 }
                 if (!spill_one(c, false)) {
                         x64_fail(c, WSBX_ERR_LIMIT, "out of registers");
@@ -208,8 +224,10 @@ unsigned x64_alloc_xmm(x64_cc *c)
         for (;;) {
                 uint32_t fr = XMM_POOL & ~c->xmm_used;
                 if (fr) {
-                        unsigned r = (unsigned)__builtin_ctz(fr);
+                        uint32_t unc = fr & ~(c->lc_valid >> LC_XMM);
+                        unsigned r = (unsigned)__builtin_ctz(unc ? unc : fr);
                         c->xmm_used |= 1u << r;
+                        c->lc_valid &= ~(1u << (LC_XMM + r));
                         return r;
                 }
                 if (!spill_one(c, true)) {
@@ -242,7 +260,7 @@ void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
                                 v->reg = (uint8_t)n;
                                 x64_free_gpr(c, r);
                         } else {
-                                spill_entry(c, i);
+                                x64_spill_entry(c, i);
                         }
                         break;
                 }
@@ -252,6 +270,85 @@ void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
                 }
         }
         c->gpr_used |= 1u << r;
+        c->lc_valid &= ~(1u << r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The local cache                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Records that free register `reg` of t's class holds local x. */
+void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x)
+{
+        unsigned b = x64_is_float_type(t) ? LC_XMM + reg : reg;
+        c->lc_local[b] = x;
+        c->lc_valid |= 1u << b;
+}
+
+/* Whether a register of t's class is free and caches nothing. */
+bool x64_have_spare(const x64_cc *c, wsbx_valtype t)
+{
+        if (x64_is_float_type(t))
+                return XMM_POOL & ~c->xmm_used & ~(c->lc_valid >> LC_XMM);
+        return GPR_POOL & ~c->gpr_used & ~c->lc_valid;
+}
+
+/* Whether the current cache includes loop k's header cache. */
+static bool lc_satisfies(const x64_cc *c, const x64_ctl *k)
+{
+        if ((c->lc_valid & k->lc_valid) != k->lc_valid)
+                return false;
+        uint32_t m = k->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                if (c->lc_local[b] != k->lc_local[b])
+                        return false;
+        }
+        return true;
+}
+
+/* On a back edge to loop k, just before the jump: the header's registers
+ * get their locals, by a parallel move from registers that cache them now
+ * or else from the slots. Registers are written whoever owns them: the
+ * code after the jump is the header's. */
+static void lc_restore(x64_cc *c, const x64_ctl *k)
+{
+        x64_move mv[32];
+        unsigned n = 0;
+        uint32_t load = 0;
+        uint32_t m = k->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                uint32_t x = k->lc_local[b];
+                if ((c->lc_valid & (1u << b)) && c->lc_local[b] == x)
+                        continue;
+                uint32_t cur = c->lc_valid & (b >= LC_XMM ? ~0xffffu : 0xffffu);
+                unsigned src = 32;
+                while (cur) {
+                        unsigned s = (unsigned)__builtin_ctz(cur);
+                        cur &= cur - 1;
+                        if (c->lc_local[s] == x) {
+                                src = s;
+                                break;
+                        }
+                }
+                if (src == 32) {
+                        load |= 1u << b;
+                        continue;
+                }
+                bool xmm = b >= LC_XMM;
+                mv[n++] = (x64_move){ (uint8_t)(xmm ? src - LC_XMM : src),
+                                      (uint8_t)(xmm ? b - LC_XMM : b), xmm };
+        }
+        x64_parallel_move(c, mv, n);
+        while (load) {
+                unsigned b = (unsigned)__builtin_ctz(load);
+                load &= load - 1;
+                uint32_t x = k->lc_local[b];
+                x64_load_typed(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x64_local(c, x));
+        }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -312,7 +409,7 @@ void x64_release(x64_cc *c, const x64_val *v)
 }
 
 /* Drops the stack to `n` entries, releasing registers. */
-static void truncate(x64_cc *c, uint32_t n)
+void x64_truncate(x64_cc *c, uint32_t n)
 {
         while (c->sp > n) {
                 x64_val v = x64_vpop(c);
@@ -481,7 +578,7 @@ unsigned x64_to_xmm(x64_cc *c, const x64_val *v)
 
 /* A value into a given register (of its class) without changing the
  * stack entry: for arguments and returns. */
-static void copy_to_reg(x64_cc *c, const x64_val *v, unsigned reg)
+void x64_copy_to_reg(x64_cc *c, const x64_val *v, unsigned reg)
 {
         if (x64_is_float_type(v->type))
                 load_into_xmm(c, v, reg);
@@ -527,22 +624,6 @@ static void epoch_check(x64_cc *c)
         x64_jcc(&c->a, X64_CC_AE, x64_trap_label(c, WSBX_TRAP_INTERRUPTED));
 }
 
-uint32_t x64_assign_args(const wsbx_functype *ft, uint16_t *where, uint32_t *nstack)
-{
-        static const uint8_t int_regs[] = { X64_RDI, X64_RSI, X64_RDX, X64_RCX, X64_R8, X64_R9 };
-        unsigned ni = ft->nresults > 1 ? 1 : 0, nf = 0;
-        uint32_t ns = 0;
-        for (uint32_t i = 0; i < ft->nparams; i++) {
-                if (x64_is_float_type(ft->params[i])) {
-                        where[i] = nf < WSBX_NUM_FLOAT_ARG_REGS ? (uint16_t)nf++ : (uint16_t)(X64_ARG_STACK + ns++);
-                } else {
-                        where[i] = ni < WSBX_NUM_INT_ARG_REGS ? int_regs[ni++] : (uint16_t)(X64_ARG_STACK + ns++);
-                }
-        }
-        *nstack = ns;
-        return ns;
-}
-
 static bool setup_locals(x64_cc *c, const wsbx_func *f)
 {
         const wsbx_functype *ft = c->ft;
@@ -555,7 +636,7 @@ static bool setup_locals(x64_cc *c, const wsbx_func *f)
                 return false;
         }
         c->local_type = lt;
-        uint16_t *where = arg_where(c, ft);
+        uint16_t *where = x64_arg_where(c, ft);
         if (!where)
                 return false;
         uint32_t nstack;
@@ -619,6 +700,15 @@ static bool setup_locals(x64_cc *c, const wsbx_func *f)
                 x64_alu_rr(a, X64_XOR, X64_32, X64_RAX, X64_RAX);
                 wsbx_asm_data(a, rep_stosq, sizeof rep_stosq);
         }
+        /* The register params are still in their registers unless
+         * rep stos used rdi, rcx and rax. */
+        c->lc_valid = 0;
+        if (bytes <= 128) {
+                for (uint32_t p = 0; p < ft->nparams; p++) {
+                        if (where[p] < X64_ARG_STACK)
+                                x64_lc_note(c, ft->params[p], where[p], p);
+                }
+        }
         epoch_check(c);
         return true;
 }
@@ -637,7 +727,7 @@ static void emit_return(x64_cc *c)
         uint32_t n = ft->nresults;
         if (n == 1) {
                 const x64_val *v = &c->stack[c->sp - 1];
-                copy_to_reg(c, v, x64_is_float_type(v->type) ? 0 : X64_RAX);
+                x64_copy_to_reg(c, v, x64_is_float_type(v->type) ? 0 : X64_RAX);
         } else if (n > 1) {
                 x64_mov_rm(&c->a, X64_64, SCRATCH, x64_mem(X64_RBP, -16));
                 for (uint32_t j = 0; j < n; j++)
@@ -723,6 +813,8 @@ static void emit_branch(x64_cc *c, x64_ctl *k)
         store_top_to_slots(c, n, k->height);
         if (k->kind != X64_CTL_LOOP)
                 k->targeted = true;
+        else
+                lc_restore(c, k);
         x64_jmp(&c->a, k->label);
 }
 
@@ -730,7 +822,7 @@ static void emit_branch(x64_cc *c, x64_ctl *k)
  * n values of the given types in their slots. */
 static void state_after_label(x64_cc *c, uint32_t height, uint32_t n, const wsbx_valtype *types)
 {
-        truncate(c, height);
+        x64_truncate(c, height);
         for (uint32_t i = 0; i < n; i++)
                 x64_push_slot(c, types[i]);
 }
@@ -742,6 +834,8 @@ static void op_block(x64_cc *c, uint8_t kind, const x64_imm *imm)
                 return;
         enter_block(c, k);
         if (kind == X64_CTL_LOOP) {
+                k->lc_valid = c->lc_valid;
+                memcpy(k->lc_local, c->lc_local, sizeof k->lc_local);
                 wsbx_asm_bind(&c->a, k->label);
                 epoch_check(c);
         }
@@ -789,6 +883,7 @@ static void op_else(x64_cc *c)
                 x64_jmp(&c->a, k->label);
         }
         k->else_seen = true;
+        x64_lc_clear(c);
         wsbx_asm_bind(&c->a, k->else_label);
         state_after_label(c, k->height, k->nparams, k->params);
         c->unreachable = false;
@@ -808,6 +903,7 @@ static void op_end(x64_cc *c)
                 /* No else: the false edge carries the params as results. */
                 if (!c->unreachable)
                         store_top_to_slots(c, k->nresults, k->height);
+                x64_lc_clear(c);
                 wsbx_asm_bind(&c->a, k->else_label);
                 if (k->targeted)
                         wsbx_asm_bind(&c->a, k->label);
@@ -824,6 +920,7 @@ static void op_end(x64_cc *c)
         if (k->targeted) {
                 if (!c->unreachable)
                         store_top_to_slots(c, k->nresults, k->height);
+                x64_lc_clear(c);
                 wsbx_asm_bind(&c->a, k->label);
                 state_after_label(c, k->height, k->nresults, k->results);
                 c->unreachable = false;
@@ -852,7 +949,8 @@ static void op_br_if(x64_cc *c, uint64_t depth, int cc)
                 x64_test_rr(&c->a, X64_32, r, r);
                 cc = X64_CC_NE;
         }
-        if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height)) {
+        if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height) &&
+            (k->kind != X64_CTL_LOOP || lc_satisfies(c, k))) {
                 if (k->kind != X64_CTL_LOOP)
                         k->targeted = true;
                 x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
@@ -896,7 +994,8 @@ static void op_br_table(x64_cc *c, const x64_imm *imm)
                 if (!k)
                         return;
                 wsbx_label l;
-                if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height)) {
+                if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height) &&
+                    (k->kind != X64_CTL_LOOP || lc_satisfies(c, k))) {
                         if (k->kind != X64_CTL_LOOP)
                                 k->targeted = true;
                         l = k->label;
@@ -917,161 +1016,19 @@ static void op_br_table(x64_cc *c, const x64_imm *imm)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Calls                                                                    */
-/* ------------------------------------------------------------------------ */
-
-/* Everything to slots, stack arguments into the outgoing area. Returns the
- * offset of the return area (multi-value). `where` gets the assignment. */
-static uint32_t call_prepare(x64_cc *c, const wsbx_functype *ft, uint16_t *where)
-{
-        x64_spill_all(c);
-        uint32_t nstack;
-        x64_assign_args(ft, where, &nstack);
-        uint32_t base = c->sp - ft->nparams;
-        for (uint32_t i = 0; i < ft->nparams; i++) {
-                if (where[i] >= X64_ARG_STACK)
-                        x64_store_val(c, &c->stack[base + i],
-                                      x64_mem(X64_RSP, 16 * (int32_t)(where[i] - X64_ARG_STACK)));
-        }
-        uint32_t ret_off = 16 * nstack;
-        uint32_t need = ret_off + (ft->nresults > 1 ? 16 * ft->nresults : 0);
-        if (need > c->out_size)
-                c->out_size = need;
-        return ret_off;
-}
-
-static void call_load_args(x64_cc *c, const wsbx_functype *ft, const uint16_t *where, uint32_t ret_off)
-{
-        uint32_t base = c->sp - ft->nparams;
-        for (uint32_t i = 0; i < ft->nparams; i++) {
-                if (where[i] < X64_ARG_STACK)
-                        copy_to_reg(c, &c->stack[base + i], where[i]);
-        }
-        if (ft->nresults > 1)
-                x64_lea(&c->a, X64_64, X64_RDI, x64_mem(X64_RSP, (int32_t)ret_off));
-}
-
-static void call_finish(x64_cc *c, const wsbx_functype *ft, uint32_t ret_off)
-{
-        truncate(c, c->sp - ft->nparams);
-        c->gpr_used = 0;
-        c->xmm_used = 0;
-        if (ft->nresults == 1) {
-                wsbx_valtype t = ft->results[0];
-                if (x64_is_float_type(t)) {
-                        c->xmm_used |= 1;
-                        x64_push_reg(c, t, 0);
-                } else {
-                        c->gpr_used |= 1u << X64_RAX;
-                        x64_push_reg(c, t, X64_RAX);
-                }
-        } else {
-                for (uint32_t j = 0; j < ft->nresults; j++) {
-                        x64_val tmp = { .kind = X64_V_SLOT, .type = ft->results[j] };
-                        wsbx_x64_mem src = x64_mem(X64_RSP, (int32_t)(ret_off + 16 * j));
-                        if (x64_is_float_type(tmp.type)) {
-                                x64_load_typed(c, tmp.type, XSCRATCH, src);
-                                x64_store_typed(c, tmp.type, x64_slot(c, c->sp), XSCRATCH);
-                        } else {
-                                x64_load_typed(c, tmp.type, SCRATCH, src);
-                                x64_store_typed(c, tmp.type, x64_slot(c, c->sp), SCRATCH);
-                        }
-                        x64_push_slot(c, tmp.type);
-                }
-        }
-}
-
-/* After a call through a funcref: our vmctx and memory base back. */
-static void restore_pinned(x64_cc *c)
-{
-        x64_mov_rm(&c->a, X64_64, X64_R14, x64_mem(X64_RBP, -8));
-        if (c->m->nmemories)
-                x64_mov_rm(&c->a, X64_64, X64_R15, x64_mem(X64_R14, WSBX_VMCTX_MEM0_BASE));
-}
-
-/* The call itself, through the funcref in r12. */
-static void call_funcref(x64_cc *c)
-{
-        x64_mov_rr(&c->a, X64_64, X64_R13, X64_R14);
-        x64_mov_rm(&c->a, X64_64, X64_R14, x64_mem(X64_R12, WSBX_FUNCREF_VMCTX));
-        x64_addr_here(c);
-        x64_call_m(&c->a, x64_mem(X64_R12, WSBX_FUNCREF_WASM_CODE));
-        restore_pinned(c);
-}
-
-static void op_call(x64_cc *c, uint64_t func)
-{
-        const wsbx_module *m = c->m;
-        if (func >= m->nfuncs) {
-                x64_fail(c, WSBX_ERR_INVALID, "unknown function");
-                return;
-        }
-        const wsbx_functype *ft = &m->types[m->func_types[func]];
-        if (ft->nparams > c->sp) {
-                x64_fail(c, WSBX_ERR_INVALID, "type mismatch");
-                return;
-        }
-        uint16_t *where = arg_where(c, ft);
-        if (!where)
-                return;
-        uint32_t ret_off = call_prepare(c, ft, where);
-        if (func < m->nimported_funcs) {
-                x64_lea(&c->a, X64_64, X64_R12,
-                        x64_mem(X64_R14, (int32_t)(c->lay.funcrefs + sizeof(wsbx_funcref) * func)));
-                call_load_args(c, ft, where, ret_off);
-                call_funcref(c);
-        } else {
-                call_load_args(c, ft, where, ret_off);
-                x64_addr_here(c);
-                uint32_t at = x64_call_rel32(&c->a, 0);
-                wsbx_reloc rel = { c->base + at, (uint32_t)func };
-                wsbx_buf_put(&c->sink->relocs, &rel, sizeof rel);
-                /* Under the dynamic plan a grow in the callee may move
-                 * the base. */
-                if (c->opts->bounds_checks && c->m->nmemories)
-                        x64_mov_rm(&c->a, X64_64, X64_R15, x64_mem(X64_R14, WSBX_VMCTX_MEM0_BASE));
-        }
-        call_finish(c, ft, ret_off);
-}
-
-static void op_call_indirect(x64_cc *c, uint64_t type, uint64_t table)
-{
-        const wsbx_module *m = c->m;
-        if (type >= m->ntypes || table >= m->ntables) {
-                x64_fail(c, WSBX_ERR_INVALID, "unknown type");
-                return;
-        }
-        const wsbx_functype *ft = &m->types[type];
-        if (ft->nparams + 1 > c->sp) {
-                x64_fail(c, WSBX_ERR_INVALID, "type mismatch");
-                return;
-        }
-        uint16_t *where = arg_where(c, ft);
-        if (!where)
-                return;
-        wsbx_gpr idx = x64_vpop_gpr(c);
-        uint32_t ret_off = call_prepare(c, ft, where);
-        wsbx_asm *a = &c->a;
-        x64_mov_rm(a, X64_64, SCRATCH, x64_mem(X64_R14, (int32_t)(c->lay.tables + 8 * table)));
-        x64_alu_rm(a, X64_CMP, X64_64, idx, x64_mem(SCRATCH, WSBX_TABLE_SIZE));
-        x64_jcc(a, X64_CC_AE, x64_trap_label(c, WSBX_TRAP_UNDEFINED_ELEMENT));
-        x64_mov_rm(a, X64_64, SCRATCH, x64_mem(SCRATCH, WSBX_TABLE_ELEMS));
-        x64_mov_rm(a, X64_64, X64_R12, x64_mem_idx(SCRATCH, idx, 8, 0));
-        x64_free_gpr(c, idx);
-        x64_test_rr(a, X64_64, X64_R12, X64_R12);
-        x64_jcc(a, X64_CC_E, x64_trap_label(c, WSBX_TRAP_UNINITIALIZED_ELEMENT));
-        x64_mov_rm(a, X64_64, SCRATCH, x64_mem(X64_R14, WSBX_VMCTX_TYPE_IDS));
-        x64_mov_rm(a, X64_32, SCRATCH, x64_mem(SCRATCH, (int32_t)(4 * type)));
-        x64_alu_rm(a, X64_CMP, X64_32, SCRATCH, x64_mem(X64_R12, WSBX_FUNCREF_TYPE_ID));
-        x64_jcc(a, X64_CC_NE, x64_trap_label(c, WSBX_TRAP_INDIRECT_CALL_TYPE));
-        call_load_args(c, ft, where, ret_off);
-        call_funcref(c);
-        call_finish(c, ft, ret_off);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Reading instructions                                                     */
 /* ------------------------------------------------------------------------ */
+
+/* Signed LEB128 with the one-byte case (most block types and small
+ * constants) inline; longer ones take the checked reader. */
+static inline bool read_sleb_fast(wsbx_reader *r, unsigned bits, int64_t *out)
+{
+        if (r->p < r->end && !(*r->p & 0x80)) {
+                *out = (int64_t)((uint64_t)*r->p++ << 57) >> 57;
+                return true;
+        }
+        return wsbx_read_sleb(r, bits, out);
+}
 
 static bool read_imm(x64_cc *c, wsbx_opcode op, x64_imm *imm)
 {
@@ -1084,7 +1041,7 @@ static bool read_imm(x64_cc *c, wsbx_opcode op, x64_imm *imm)
         case WSBX_IMM_NONE:
                 return true;
         case WSBX_IMM_BLOCKTYPE:
-                if (!wsbx_read_sleb(r, 33, &s))
+                if (!read_sleb_fast(r, 33, &s))
                         return false;
                 imm->a = (uint64_t)s;
                 return true;
@@ -1155,12 +1112,12 @@ static bool read_imm(x64_cc *c, wsbx_opcode op, x64_imm *imm)
                 imm->b = b;
                 return true;
         case WSBX_IMM_I32:
-                if (!wsbx_read_sleb(r, 32, &s))
+                if (!read_sleb_fast(r, 32, &s))
                         return false;
                 imm->a = (uint32_t)s;
                 return true;
         case WSBX_IMM_I64:
-                if (!wsbx_read_sleb(r, 64, &s))
+                if (!read_sleb_fast(r, 64, &s))
                         return false;
                 imm->a = (uint64_t)s;
                 return true;
@@ -1194,6 +1151,21 @@ static bool read_imm(x64_cc *c, wsbx_opcode op, x64_imm *imm)
                 return true;
         }
         return false;
+}
+
+/* The common cases inline: no immediate, or a one-byte index (local.get
+ * and friends, br, call); everything else through read_imm. */
+static inline bool read_imm_fast(x64_cc *c, wsbx_opcode op, x64_imm *imm)
+{
+        unsigned k = wsbx_ops[op].imm;
+        if (k == WSBX_IMM_NONE)
+                return true;
+        if ((k == WSBX_IMM_LOCAL || k == WSBX_IMM_LABEL || k == WSBX_IMM_GLOBAL ||
+             k == WSBX_IMM_FUNC) && c->r.p < c->r.end && !(*c->r.p & 0x80)) {
+                imm->a = *c->r.p++;
+                return true;
+        }
+        return read_imm(c, op, imm);
 }
 
 static wsbx_opcode read_op(x64_cc *c)
@@ -1311,10 +1283,10 @@ static void emit_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
                 c->unreachable = true;
                 return;
         case WSBX_OP_call:
-                op_call(c, imm->a);
+                x64_op_call(c, imm->a);
                 return;
         case WSBX_OP_call_indirect:
-                op_call_indirect(c, imm->a, imm->b);
+                x64_op_call_indirect(c, imm->a, imm->b);
                 return;
         case WSBX_OP_drop: {
                 x64_val v = x64_vpop(c);
@@ -1395,7 +1367,7 @@ static void compile_body(x64_cc *c)
                         x64_fail(c, WSBX_ERR_MALFORMED, "illegal opcode");
                         return;
                 }
-                if (!read_imm(c, op, &imm)) {
+                if (!read_imm_fast(c, op, &imm)) {
                         x64_fail(c, WSBX_ERR_MALFORMED, "unexpected end");
                         return;
                 }

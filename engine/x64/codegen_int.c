@@ -15,6 +15,11 @@
  * the guard, and the access is recorded as a possible fault
  * (WSBX_TRAP_MEMORY_OOB); otherwise the end of the access is compared with
  * the memory's current size first.
+ *
+ * Locals live in frame slots that are always current (write-through); the
+ * local cache (target.h) remembers which free registers still hold which
+ * locals, so local.get is often a register copy. A builtin call writes the
+ * argument registers without allocating them, so it empties the cache.
  */
 #include "x64/target.h"
 
@@ -614,6 +619,8 @@ void x64_call_builtin(x64_cc *c, wsbx_builtin b, const x64_val *args, unsigned n
                 x64_fail(c, WSBX_ERR_LIMIT, "builtin arguments");
                 return;
         }
+        /* The argument registers are written without being allocated. */
+        x64_lc_clear(c);
         x64_spill_all(c);
         /* Popped register operands go to their slots first: loading the
          * argument registers one by one could overwrite one of them. */
@@ -749,33 +756,116 @@ static void table_check(x64_cc *c, uint64_t t, wsbx_gpr idx)
         x64_mov_rm(&c->a, X64_64, SCRATCH, x64_mem(SCRATCH, WSBX_TABLE_ELEMS));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Locals: the register cache (target.h) on top of the frame slots          */
+/* ------------------------------------------------------------------------ */
+
+static void lc_forget_local(x64_cc *c, uint32_t x)
+{
+        uint32_t m = c->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                if (c->lc_local[b] == x)
+                        c->lc_valid &= ~(1u << b);
+        }
+}
+
+static void reg_copy(x64_cc *c, wsbx_valtype t, unsigned d, unsigned s)
+{
+        if (x64_is_float_type(t))
+                x64_sse_rr(&c->a, X64_MOVAPS, d, s);
+        else
+                x64_mov_rr(&c->a, X64_64, (wsbx_gpr)d, (wsbx_gpr)s);
+}
+
+void x64_local_get(x64_cc *c, uint32_t x)
+{
+        wsbx_valtype t = c->local_type[x];
+        unsigned base = x64_is_float_type(t) ? LC_XMM : 0;
+        uint32_t m = c->lc_valid & (base ? ~0xffffu : 0xffffu);
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                if (c->lc_local[b] != x)
+                        continue;
+                /* A copy keeps the cached register for the next get; when
+                 * only cached registers are free, alloc_of hands out this
+                 * one (dropping the entry) and no move is needed. */
+                unsigned d = alloc_for(c, t);
+                if (d != b - base)
+                        reg_copy(c, t, d, b - base);
+                x64_push_reg(c, t, d);
+                return;
+        }
+        unsigned r = alloc_for(c, t);
+        x64_load_typed(c, t, r, x64_local(c, x));
+        if (x64_have_spare(c, t)) {
+                unsigned d = alloc_for(c, t);
+                reg_copy(c, t, d, r);
+                if (x64_is_float_type(t))
+                        x64_free_xmm(c, r);
+                else
+                        x64_free_gpr(c, r);
+                x64_lc_note(c, t, r, x);
+                r = d;
+        }
+        x64_push_reg(c, t, r);
+}
+
+void x64_local_set(x64_cc *c, uint32_t x, bool tee)
+{
+        lc_forget_local(c, x);
+        if (tee) {
+                const x64_val *top = &c->stack[c->sp - 1];
+                x64_store_val(c, top, x64_local(c, x));
+                /* The stack owns the value's register, so a copy is what
+                 * gets cached (a loop's back edge then moves it, rather
+                 * than reloading the slot just stored). */
+                if (top->kind == X64_V_REG && x64_have_spare(c, top->type)) {
+                        wsbx_valtype t = top->type;
+                        unsigned s = top->reg;
+                        unsigned d = alloc_for(c, t);
+                        reg_copy(c, t, d, s);
+                        if (x64_is_float_type(t))
+                                x64_free_xmm(c, d);
+                        else
+                                x64_free_gpr(c, d);
+                        x64_lc_note(c, t, d, x);
+                }
+                return;
+        }
+        x64_val v = x64_vpop(c);
+        if (v.kind == X64_V_CONST && v.type != WSBX_V128 && x64_have_spare(c, v.type)) {
+                /* Cached from the start: typically a loop counter's first
+                 * value, which then reaches the loop header in a register. */
+                unsigned r = alloc_for(c, v.type);
+                x64_copy_to_reg(c, &v, r);
+                v.kind = X64_V_REG;
+                v.reg = (uint8_t)r;
+        }
+        x64_store_val(c, &v, x64_local(c, x));
+        x64_release(c, &v);
+        if (v.kind == X64_V_REG)
+                x64_lc_note(c, v.type, v.reg, x);
+}
+
 wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
 {
         const wsbx_module *m = c->m;
         uint64_t x = imm->a;
         switch (op) {
-        case WSBX_OP_local_get: {
+        case WSBX_OP_local_get:
                 if (x >= c->nlocals)
                         return x64_fail(c, WSBX_ERR_INVALID, "unknown local");
-                wsbx_valtype t = c->local_type[x];
-                unsigned d = alloc_for(c, t);
-                x64_load_typed(c, t, d, x64_local(c, (uint32_t)x));
-                x64_push_reg(c, t, d);
+                x64_local_get(c, (uint32_t)x);
                 break;
-        }
         case WSBX_OP_local_set:
-        case WSBX_OP_local_tee: {
+        case WSBX_OP_local_tee:
                 if (x >= c->nlocals)
                         return x64_fail(c, WSBX_ERR_INVALID, "unknown local");
-                if (op == WSBX_OP_local_tee) {
-                        x64_store_val(c, &c->stack[c->sp - 1], x64_local(c, (uint32_t)x));
-                } else {
-                        x64_val v = x64_vpop(c);
-                        x64_store_val(c, &v, x64_local(c, (uint32_t)x));
-                        x64_release(c, &v);
-                }
+                x64_local_set(c, (uint32_t)x, op == WSBX_OP_local_tee);
                 break;
-        }
         case WSBX_OP_global_get: {
                 if (x >= m->nglobals)
                         return x64_fail(c, WSBX_ERR_INVALID, "unknown global");

@@ -6,7 +6,8 @@
  * to engine/x64/: the single-pass code generator split over
  *
  *   codegen.c        value stack, register allocation, frames, control
- *                    flow, calls, the instruction dispatch loop
+ *                    flow, the instruction dispatch loop
+ *   codegen_call.c   calls and the argument convention's moves
  *   codegen_int.c    integer arithmetic, memory accesses, globals, tables,
  *                    references, bulk memory (builtins)
  *   codegen_tramp.c  entry (array -> wasm) and host (wasm -> array)
@@ -21,6 +22,18 @@
  * value anywhere but to its own slot. Constants stay constants until an
  * instruction needs them in a register or as an immediate. Locals live in
  * frame slots (params beyond the registers in the caller's frame).
+ *
+ * Locals are cached in registers within straight-line code (Liftoff's
+ * idea, write-through): local.set stores to the slot and remembers that
+ * the now free register still holds the value; local.get of a cached local
+ * copies the register instead of loading. A cache entry lives only while
+ * its register is free: allocating or claiming the register drops it, and
+ * so does every label (loop header, else, a targeted end), call and
+ * builtin call, since code there may have been reached another way or the
+ * register clobbered. Code that writes a register must own it. A loop is
+ * the exception: its header keeps the cache it was entered with, and every
+ * back edge moves or loads those locals into those registers before it
+ * jumps (the slots are always current, so a load is always possible).
  *
  * Merges are canonical: on entering a block, loop or if every register
  * value on the stack is spilled; a branch stores the values it carries into
@@ -100,6 +113,10 @@ typedef struct x64_ctl {
         const wsbx_valtype *params, *results;
         wsbx_label label;  /* branch target: end, or a loop's header */
         wsbx_label else_label;
+        /* loop: the local cache at the header, which every back edge
+         * re-establishes (lc_local as in x64_cc). */
+        uint32_t lc_valid;
+        uint32_t lc_local[32];
 } x64_ctl;
 
 /* Immediates of the instruction being compiled. */
@@ -153,6 +170,12 @@ typedef struct x64_cc {
 
         /* Registers in use (by stack entries or by popped operands). */
         uint32_t gpr_used, xmm_used;
+
+        /* The local cache: bit b of lc_valid says free register b (a gpr
+         * number, or LC_XMM + an xmm number) holds the current value of
+         * local lc_local[b], which its slot holds too (write-through). */
+        uint32_t lc_valid;
+        uint32_t lc_local[32];
 
         x64_trapstub *stubs;
         uint32_t nstubs, stubs_cap;
@@ -227,6 +250,27 @@ void x64_release(x64_cc *c, const x64_val *v);
 /* Spills every register value on the stack to its slot. */
 void x64_spill_all(x64_cc *c);
 
+/* The local cache (see the top of this file). */
+#define LC_XMM 16
+static inline void x64_lc_clear(x64_cc *c)
+{
+        c->lc_valid = 0;
+}
+/* Records that free register `reg` of t's class holds local x. */
+void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x);
+/* Whether a register of t's class is free and caches nothing. */
+bool x64_have_spare(const x64_cc *c, wsbx_valtype t);
+/* Spills stack entry i if it is in a register. */
+void x64_spill_entry(x64_cc *c, uint32_t i);
+/* Drops the stack to n entries, releasing registers. */
+void x64_truncate(x64_cc *c, uint32_t n);
+/* A value into a given register of its class without changing the stack
+ * entry (arguments, returns). */
+void x64_copy_to_reg(x64_cc *c, const x64_val *v, unsigned reg);
+/* The per-function array for a call's argument assignment (NULL and an
+ * error recorded when it cannot grow). */
+uint16_t *x64_arg_where(x64_cc *c, const wsbx_functype *ft);
+
 /* Moves between registers, memory and slots by value type. */
 void x64_load_typed(x64_cc *c, wsbx_valtype t, unsigned reg, wsbx_x64_mem m);
 void x64_store_typed(x64_cc *c, wsbx_valtype t, wsbx_x64_mem m, unsigned reg);
@@ -247,6 +291,23 @@ void x64_addr_here(x64_cc *c);
 bool x64_fuse_branch(x64_cc *c, wsbx_x64_cc cc);
 
 /* ------------------------------------------------------------------------ */
+/* codegen_call.c - calls                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A register-to-register move of a parallel move (xmm: xmm numbers). */
+typedef struct x64_move {
+        uint8_t src, dst;
+        bool xmm;
+} x64_move;
+
+/* Emits moves whose destinations are distinct as if all happened at once
+ * (cycles go through r11 / xmm15). */
+void x64_parallel_move(x64_cc *c, x64_move *mv, unsigned n);
+
+void x64_op_call(x64_cc *c, uint64_t func);
+void x64_op_call_indirect(x64_cc *c, uint64_t type, uint64_t table);
+
+/* ------------------------------------------------------------------------ */
 /* codegen_int.c - integer ops, memory, globals, tables                     */
 /* ------------------------------------------------------------------------ */
 
@@ -264,6 +325,10 @@ void x64_call_builtin(x64_cc *c, wsbx_builtin b, const x64_val *args, unsigned n
 wsbx_errkind x64_int_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
 wsbx_errkind x64_memory_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
 wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
+/* local.get / local.set / local.tee of a valid local index x, through the
+ * local cache. */
+void x64_local_get(x64_cc *c, uint32_t x);
+void x64_local_set(x64_cc *c, uint32_t x, bool tee);
 
 /* Float and SIMD hooks (codegen_float.c / codegen_simd.c when they land;
  * until then codegen.c reports the op as not supported). */

@@ -22,7 +22,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: add ebx,0x5
 ;;   25: mov eax,ebx
 ;;   27: mov rsp,rbp
@@ -47,39 +47,39 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x3b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov ebx,DWORD PTR [rbp-0x18]
-;;   25: mov esi,DWORD PTR [rbp-0x20]
-;;   28: cmp ebx,esi
-;;   2a: jb 0x30
-;;   30: mov eax,0x1
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   22: mov rbx,rdi
+;;   25: mov r8,rsi
+;;   28: cmp ebx,r8d
+;;   2b: jb 0x31
+;;   31: mov eax,0x1
+;;   36: mov rsp,rbp
+;;   39: pop rbp
+;;   3a: ret
+;;   3b: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x38
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov QWORD PTR [rbp-0x18],rdi
 ;;   20: mov QWORD PTR [rbp-0x20],rsi
-;;   24: mov rbx,QWORD PTR [rbp-0x18]
-;;   28: mov rsi,QWORD PTR [rbp-0x20]
-;;   2c: mov rcx,rsi
-;;   2f: shl rbx,cl
-;;   32: mov rax,rbx
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   24: mov rbx,rdi
+;;   27: mov r8,rsi
+;;   2a: mov rcx,r8
+;;   2d: shl rbx,cl
+;;   30: mov rax,rbx
+;;   33: mov rsp,rbp
+;;   36: pop rbp
+;;   37: ret
+;;   38: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -89,7 +89,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: bsr ebx,ebx
 ;;   25: mov r11d,0x3f
 ;;   2b: cmove ebx,r11d

@@ -24,7 +24,7 @@
 ;;   23: mov r11,QWORD PTR [r11]
 ;;   26: cmp r11,QWORD PTR [r14+0x10]
 ;;   2a: jae 0x3c
-;;   30: mov ebx,DWORD PTR [rbp-0x18]
+;;   30: mov rbx,rdi
 ;;   33: mov eax,ebx
 ;;   35: mov rsp,rbp
 ;;   38: pop rbp
@@ -36,76 +36,77 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0xa8
+;;   f: jb 0xa2
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov r11,QWORD PTR [r14+0x8]
 ;;   23: mov r11,QWORD PTR [r11]
 ;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0xaa
-;;   30: mov ebx,DWORD PTR [rbp-0x18]
-;;   33: mov DWORD PTR [rbp-0x30],ebx
-;;   36: lea r12,[r14+0x50]
-;;   3a: mov edi,DWORD PTR [rbp-0x30]
-;;   3d: mov r13,r14
-;;   40: mov r14,QWORD PTR [r12+0x10]
-;;   45: call QWORD PTR [r12]
-;;   49: mov r14,QWORD PTR [rbp-0x8]
-;;   4d: mov DWORD PTR [rbp-0x30],eax
-;;   50: mov edi,DWORD PTR [rbp-0x30]
-;;   53: call 0xffffffffffffffc0
-;;   58: mov ebx,0x0
-;;   5d: mov DWORD PTR [rbp-0x30],eax
-;;   60: mov r11,QWORD PTR [r14+0x40]
-;;   64: cmp rbx,QWORD PTR [r11+0x8]
-;;   68: jae 0xac
-;;   6e: mov r11,QWORD PTR [r11]
-;;   71: mov r12,QWORD PTR [r11+rbx*8]
-;;   75: test r12,r12
-;;   78: je 0xae
-;;   7e: mov r11,QWORD PTR [r14+0x38]
-;;   82: mov r11d,DWORD PTR [r11]
-;;   85: cmp r11d,DWORD PTR [r12+0x18]
-;;   8a: jne 0xb0
-;;   90: mov edi,DWORD PTR [rbp-0x30]
-;;   93: mov r13,r14
-;;   96: mov r14,QWORD PTR [r12+0x10]
-;;   9b: call QWORD PTR [r12]
-;;   9f: mov r14,QWORD PTR [rbp-0x8]
-;;   a3: mov rsp,rbp
-;;   a6: pop rbp
-;;   a7: ret
+;;   2a: jae 0xa4
+;;   30: mov rbx,rdi
+;;   33: lea r12,[r14+0x50]
+;;   37: mov rdi,rbx
+;;   3a: mov r13,r14
+;;   3d: mov r14,QWORD PTR [r12+0x10]
+;;   42: call QWORD PTR [r12]
+;;   46: mov r14,QWORD PTR [rbp-0x8]
+;;   4a: mov rdi,rax
+;;   4d: call 0xffffffffffffffc0
+;;   52: mov ebx,0x0
+;;   57: mov r11,QWORD PTR [r14+0x40]
+;;   5b: cmp rbx,QWORD PTR [r11+0x8]
+;;   5f: jae 0xa6
+;;   65: mov r11,QWORD PTR [r11]
+;;   68: mov r12,QWORD PTR [r11+rbx*8]
+;;   6c: mov r11d,ebx
+;;   6f: test r12,r12
+;;   72: je 0xa8
+;;   78: mov r11,QWORD PTR [r14+0x38]
+;;   7c: mov r11d,DWORD PTR [r11]
+;;   7f: cmp r11d,DWORD PTR [r12+0x18]
+;;   84: jne 0xaa
+;;   8a: mov rdi,rax
+;;   8d: mov r13,r14
+;;   90: mov r14,QWORD PTR [r12+0x10]
+;;   95: call QWORD PTR [r12]
+;;   99: mov r14,QWORD PTR [rbp-0x8]
+;;   9d: mov rsp,rbp
+;;   a0: pop rbp
+;;   a1: ret
+;;   a2: ud2
+;;   a4: ud2
+;;   a6: ud2
 ;;   a8: ud2
 ;;   aa: ud2
-;;   ac: ud2
-;;   ae: ud2
-;;   b0: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x53
+;;   f: jb 0x5f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov r11,QWORD PTR [r14+0x8]
 ;;   23: mov r11,QWORD PTR [r11]
 ;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0x55
+;;   2a: jae 0x61
 ;;   30: mov r11,QWORD PTR [r14+0x8]
 ;;   34: mov r11,QWORD PTR [r11]
 ;;   37: cmp r11,QWORD PTR [r14+0x10]
-;;   3b: jae 0x57
-;;   41: mov ebx,DWORD PTR [rbp-0x18]
+;;   3b: jae 0x63
+;;   41: mov rbx,rdi
 ;;   44: sub ebx,0x1
 ;;   47: mov DWORD PTR [rbp-0x18],ebx
-;;   4a: test ebx,ebx
-;;   4c: jne 0x30
-;;   4e: mov rsp,rbp
-;;   51: pop rbp
-;;   52: ret
-;;   53: ud2
-;;   55: ud2
-;;   57: ud2
+;;   4a: mov rsi,rbx
+;;   4d: test ebx,ebx
+;;   4f: je 0x5a
+;;   55: mov rdi,rsi
+;;   58: jmp 0x30
+;;   5a: mov rsp,rbp
+;;   5d: pop rbp
+;;   5e: ret
+;;   5f: ud2
+;;   61: ud2
+;;   63: ud2

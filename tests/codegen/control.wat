@@ -19,7 +19,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: mov r11d,0x2
 ;;   28: cmp ebx,r11d
 ;;   2b: cmovae ebx,r11d
@@ -56,7 +56,7 @@
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov QWORD PTR [rbp-0x10],rdi
 ;;   20: mov DWORD PTR [rbp-0x18],esi
-;;   23: mov ebx,DWORD PTR [rbp-0x18]
+;;   23: mov rbx,rsi
 ;;   26: mov r11,QWORD PTR [rbp-0x10]
 ;;   2a: mov DWORD PTR [r11],ebx
 ;;   2d: mov DWORD PTR [r11+0x10],0x1

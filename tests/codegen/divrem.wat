@@ -13,55 +13,55 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4e
+;;   f: jb 0x51
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov ebx,DWORD PTR [rbp-0x18]
-;;   25: mov esi,DWORD PTR [rbp-0x20]
+;;   22: mov rbx,rdi
+;;   25: mov r8,rsi
 ;;   28: mov eax,ebx
-;;   2a: test esi,esi
-;;   2c: je 0x50
-;;   32: cmp esi,0xffffffff
-;;   35: jne 0x46
-;;   3b: cmp eax,0x80000000
-;;   40: je 0x52
-;;   46: cdq
-;;   47: idiv esi
-;;   49: mov rsp,rbp
-;;   4c: pop rbp
-;;   4d: ret
-;;   4e: ud2
-;;   50: ud2
-;;   52: ud2
+;;   2a: test r8d,r8d
+;;   2d: je 0x53
+;;   33: cmp r8d,0xffffffff
+;;   37: jne 0x48
+;;   3d: cmp eax,0x80000000
+;;   42: je 0x55
+;;   48: cdq
+;;   49: idiv r8d
+;;   4c: mov rsp,rbp
+;;   4f: pop rbp
+;;   50: ret
+;;   51: ud2
+;;   53: ud2
+;;   55: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x56
+;;   f: jb 0x54
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov QWORD PTR [rbp-0x18],rdi
 ;;   20: mov QWORD PTR [rbp-0x20],rsi
-;;   24: mov rbx,QWORD PTR [rbp-0x18]
-;;   28: mov rsi,QWORD PTR [rbp-0x20]
-;;   2c: mov rax,rbx
-;;   2f: test rsi,rsi
-;;   32: je 0x58
-;;   38: cmp rsi,0xffffffffffffffff
-;;   3c: jne 0x49
-;;   42: xor edx,edx
-;;   44: jmp 0x4e
-;;   49: cqo
-;;   4b: idiv rsi
-;;   4e: mov rax,rdx
-;;   51: mov rsp,rbp
-;;   54: pop rbp
-;;   55: ret
+;;   24: mov rbx,rdi
+;;   27: mov r8,rsi
+;;   2a: mov rax,rbx
+;;   2d: test r8,r8
+;;   30: je 0x56
+;;   36: cmp r8,0xffffffffffffffff
+;;   3a: jne 0x47
+;;   40: xor edx,edx
+;;   42: jmp 0x4c
+;;   47: cqo
+;;   49: idiv r8
+;;   4c: mov rax,rdx
+;;   4f: mov rsp,rbp
+;;   52: pop rbp
+;;   53: ret
+;;   54: ud2
 ;;   56: ud2
-;;   58: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -71,7 +71,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: mov eax,ebx
 ;;   24: mov ebx,0xa
 ;;   29: xor edx,edx

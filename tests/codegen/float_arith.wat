@@ -20,157 +20,163 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x39
+;;   f: jb 0x38
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
 ;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movss xmm0,DWORD PTR [rbp-0x18]
-;;   2b: movss xmm1,DWORD PTR [rbp-0x20]
-;;   30: addss xmm0,xmm1
-;;   34: mov rsp,rbp
-;;   37: pop rbp
-;;   38: ret
-;;   39: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: addss xmm2,xmm3
+;;   30: movaps xmm0,xmm2
+;;   33: mov rsp,rbp
+;;   36: pop rbp
+;;   37: ret
+;;   38: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x49
+;;   f: jb 0x45
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: movsd QWORD PTR [rbp-0x30],xmm0
-;;   2b: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   30: movsd QWORD PTR [rbp-0x40],xmm0
-;;   35: jmp 0x3a
-;;   3a: movsd xmm0,QWORD PTR [rbp-0x30]
-;;   3f: divsd xmm0,QWORD PTR [rbp-0x40]
-;;   44: mov rsp,rbp
-;;   47: pop rbp
-;;   48: ret
-;;   49: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movsd QWORD PTR [rbp-0x30],xmm1
+;;   29: movaps xmm1,xmm0
+;;   2c: movsd QWORD PTR [rbp-0x40],xmm1
+;;   31: jmp 0x36
+;;   36: movsd xmm0,QWORD PTR [rbp-0x30]
+;;   3b: divsd xmm0,QWORD PTR [rbp-0x40]
+;;   40: mov rsp,rbp
+;;   43: pop rbp
+;;   44: ret
+;;   45: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x3b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: pcmpeqd xmm15,xmm15
-;;   2b: pslld xmm15,0x1f
-;;   31: xorps xmm0,xmm15
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pcmpeqd xmm15,xmm15
+;;   29: pslld xmm15,0x1f
+;;   2f: xorps xmm1,xmm15
+;;   33: movaps xmm0,xmm1
+;;   36: mov rsp,rbp
+;;   39: pop rbp
+;;   3a: ret
+;;   3b: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3e
+;;   f: jb 0x3c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: movsd QWORD PTR [rbp-0x30],xmm0
-;;   2b: jmp 0x30
-;;   30: and BYTE PTR [rbp-0x29],0x7f
-;;   34: movsd xmm0,QWORD PTR [rbp-0x30]
-;;   39: mov rsp,rbp
-;;   3c: pop rbp
-;;   3d: ret
-;;   3e: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movsd QWORD PTR [rbp-0x30],xmm1
+;;   29: jmp 0x2e
+;;   2e: and BYTE PTR [rbp-0x29],0x7f
+;;   32: movsd xmm0,QWORD PTR [rbp-0x30]
+;;   37: mov rsp,rbp
+;;   3a: pop rbp
+;;   3b: ret
+;;   3c: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4f
+;;   f: jb 0x4b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
 ;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x20]
-;;   30: pcmpeqd xmm15,xmm15
-;;   35: psllq xmm15,0x3f
-;;   3b: andps xmm1,xmm15
-;;   3f: andnps xmm15,xmm0
-;;   43: orps xmm1,xmm15
-;;   47: movaps xmm0,xmm1
-;;   4a: mov rsp,rbp
-;;   4d: pop rbp
-;;   4e: ret
-;;   4f: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: pcmpeqd xmm15,xmm15
+;;   31: psllq xmm15,0x3f
+;;   37: andps xmm3,xmm15
+;;   3b: andnps xmm15,xmm2
+;;   3f: orps xmm3,xmm15
+;;   43: movaps xmm0,xmm3
+;;   46: mov rsp,rbp
+;;   49: pop rbp
+;;   4a: ret
+;;   4b: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x3b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: pcmpeqd xmm15,xmm15
-;;   2b: pslld xmm15,0x1f
-;;   31: orps xmm0,xmm15
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pcmpeqd xmm15,xmm15
+;;   29: pslld xmm15,0x1f
+;;   2f: orps xmm1,xmm15
+;;   33: movaps xmm0,xmm1
+;;   36: mov rsp,rbp
+;;   39: pop rbp
+;;   3a: ret
+;;   3b: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x32
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: roundsd xmm0,xmm0,0x8
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: roundsd xmm1,xmm1,0x8
+;;   2a: movaps xmm0,xmm1
+;;   2d: mov rsp,rbp
+;;   30: pop rbp
+;;   31: ret
+;;   32: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x32
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: roundss xmm0,xmm0,0x9
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: roundss xmm1,xmm1,0x9
+;;   2a: movaps xmm0,xmm1
+;;   2d: mov rsp,rbp
+;;   30: pop rbp
+;;   31: ret
+;;   32: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2f
+;;   f: jb 0x30
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: sqrtss xmm0,xmm0
-;;   2a: mov rsp,rbp
-;;   2d: pop rbp
-;;   2e: ret
-;;   2f: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: sqrtss xmm1,xmm1
+;;   28: movaps xmm0,xmm1
+;;   2b: mov rsp,rbp
+;;   2e: pop rbp
+;;   2f: ret
+;;   30: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp

@@ -16,42 +16,86 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x40
+;;   f: jb 0x3c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
 ;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movss xmm0,DWORD PTR [rbp-0x18]
-;;   2b: movss xmm1,DWORD PTR [rbp-0x20]
-;;   30: ucomiss xmm1,xmm0
-;;   33: seta bl
-;;   36: movzx ebx,bl
-;;   39: mov eax,ebx
-;;   3b: mov rsp,rbp
-;;   3e: pop rbp
-;;   3f: ret
-;;   40: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomiss xmm3,xmm2
+;;   2f: seta bl
+;;   32: movzx ebx,bl
+;;   35: mov eax,ebx
+;;   37: mov rsp,rbp
+;;   3a: pop rbp
+;;   3b: ret
+;;   3c: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x41
+;;   f: jb 0x3d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
 ;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x20]
-;;   30: ucomisd xmm0,xmm1
-;;   34: setae bl
-;;   37: movzx ebx,bl
-;;   3a: mov eax,ebx
-;;   3c: mov rsp,rbp
-;;   3f: pop rbp
-;;   40: ret
-;;   41: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomisd xmm2,xmm3
+;;   30: setae bl
+;;   33: movzx ebx,bl
+;;   36: mov eax,ebx
+;;   38: mov rsp,rbp
+;;   3b: pop rbp
+;;   3c: ret
+;;   3d: ud2
 ;; function 2:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x40]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x46
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movss DWORD PTR [rbp-0x18],xmm0
+;;   21: movss DWORD PTR [rbp-0x20],xmm1
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomiss xmm2,xmm3
+;;   2f: sete bl
+;;   32: movzx ebx,bl
+;;   35: mov r11d,0x0
+;;   3b: cmovp ebx,r11d
+;;   3f: mov eax,ebx
+;;   41: mov rsp,rbp
+;;   44: pop rbp
+;;   45: ret
+;;   46: ud2
+;; function 3:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x40]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x47
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
+;;   21: movsd QWORD PTR [rbp-0x20],xmm1
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomisd xmm2,xmm3
+;;   30: setne bl
+;;   33: movzx ebx,bl
+;;   36: mov r11d,0x1
+;;   3c: cmovp ebx,r11d
+;;   40: mov eax,ebx
+;;   42: mov rsp,rbp
+;;   45: pop rbp
+;;   46: ret
+;;   47: ud2
+;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
@@ -59,65 +103,21 @@
 ;;   f: jb 0x4a
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movss xmm0,DWORD PTR [rbp-0x18]
-;;   2b: movss xmm1,DWORD PTR [rbp-0x20]
-;;   30: ucomiss xmm0,xmm1
-;;   33: sete bl
-;;   36: movzx ebx,bl
-;;   39: mov r11d,0x0
-;;   3f: cmovp ebx,r11d
-;;   43: mov eax,ebx
+;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
+;;   21: movsd QWORD PTR [rbp-0x20],xmm1
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomisd xmm3,xmm2
+;;   30: jae 0x40
+;;   36: mov eax,0x1
+;;   3b: mov rsp,rbp
+;;   3e: pop rbp
+;;   3f: ret
+;;   40: mov eax,0x2
 ;;   45: mov rsp,rbp
 ;;   48: pop rbp
 ;;   49: ret
 ;;   4a: ud2
-;; function 3:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x40]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4b
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x20]
-;;   30: ucomisd xmm0,xmm1
-;;   34: setne bl
-;;   37: movzx ebx,bl
-;;   3a: mov r11d,0x1
-;;   40: cmovp ebx,r11d
-;;   44: mov eax,ebx
-;;   46: mov rsp,rbp
-;;   49: pop rbp
-;;   4a: ret
-;;   4b: ud2
-;; function 4:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x40]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4e
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x20]
-;;   30: ucomisd xmm1,xmm0
-;;   34: jae 0x44
-;;   3a: mov eax,0x1
-;;   3f: mov rsp,rbp
-;;   42: pop rbp
-;;   43: ret
-;;   44: mov eax,0x2
-;;   49: mov rsp,rbp
-;;   4c: pop rbp
-;;   4d: ret
-;;   4e: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp

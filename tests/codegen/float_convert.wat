@@ -18,166 +18,166 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x66
+;;   f: jb 0x64
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: cvttss2si ebx,xmm0
-;;   2a: cmp ebx,0x1
-;;   2d: jno 0x5f
-;;   33: ucomiss xmm0,xmm0
-;;   36: jp 0x6a
-;;   3c: mov r11d,0xcf000001
-;;   42: movd xmm15,r11d
-;;   47: ucomiss xmm0,xmm15
-;;   4b: jbe 0x68
-;;   51: xorps xmm15,xmm15
-;;   55: ucomiss xmm0,xmm15
-;;   59: jae 0x68
-;;   5f: mov eax,ebx
-;;   61: mov rsp,rbp
-;;   64: pop rbp
-;;   65: ret
+;;   21: movaps xmm1,xmm0
+;;   24: cvttss2si ebx,xmm1
+;;   28: cmp ebx,0x1
+;;   2b: jno 0x5d
+;;   31: ucomiss xmm1,xmm1
+;;   34: jp 0x68
+;;   3a: mov r11d,0xcf000001
+;;   40: movd xmm15,r11d
+;;   45: ucomiss xmm1,xmm15
+;;   49: jbe 0x66
+;;   4f: xorps xmm15,xmm15
+;;   53: ucomiss xmm1,xmm15
+;;   57: jae 0x66
+;;   5d: mov eax,ebx
+;;   5f: mov rsp,rbp
+;;   62: pop rbp
+;;   63: ret
+;;   64: ud2
 ;;   66: ud2
 ;;   68: ud2
-;;   6a: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4e
+;;   f: jb 0x4c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: cvttsd2si rbx,xmm0
-;;   2b: mov r11,rbx
-;;   2e: shr r11,0x20
-;;   32: je 0x47
-;;   38: ucomisd xmm0,xmm0
-;;   3c: jp 0x50
-;;   42: jmp 0x52
-;;   47: mov eax,ebx
-;;   49: mov rsp,rbp
-;;   4c: pop rbp
-;;   4d: ret
+;;   21: movaps xmm1,xmm0
+;;   24: cvttsd2si rbx,xmm1
+;;   29: mov r11,rbx
+;;   2c: shr r11,0x20
+;;   30: je 0x45
+;;   36: ucomisd xmm1,xmm1
+;;   3a: jp 0x4e
+;;   40: jmp 0x50
+;;   45: mov eax,ebx
+;;   47: mov rsp,rbp
+;;   4a: pop rbp
+;;   4b: ret
+;;   4c: ud2
 ;;   4e: ud2
 ;;   50: ud2
-;;   52: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x81
+;;   f: jb 0x7f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: movabs r11,0x43e0000000000000
-;;   30: movq xmm15,r11
-;;   35: ucomisd xmm0,xmm15
-;;   3a: jp 0x85
-;;   40: jae 0x59
-;;   46: cvttsd2si rbx,xmm0
-;;   4b: test rbx,rbx
-;;   4e: js 0x83
-;;   54: jmp 0x79
-;;   59: subsd xmm0,xmm15
-;;   5e: cvttsd2si rbx,xmm0
-;;   63: test rbx,rbx
-;;   66: js 0x83
-;;   6c: movabs r11,0x8000000000000000
-;;   76: or rbx,r11
-;;   79: mov rax,rbx
-;;   7c: mov rsp,rbp
-;;   7f: pop rbp
-;;   80: ret
+;;   21: movaps xmm1,xmm0
+;;   24: movabs r11,0x43e0000000000000
+;;   2e: movq xmm15,r11
+;;   33: ucomisd xmm1,xmm15
+;;   38: jp 0x83
+;;   3e: jae 0x57
+;;   44: cvttsd2si rbx,xmm1
+;;   49: test rbx,rbx
+;;   4c: js 0x81
+;;   52: jmp 0x77
+;;   57: subsd xmm1,xmm15
+;;   5c: cvttsd2si rbx,xmm1
+;;   61: test rbx,rbx
+;;   64: js 0x81
+;;   6a: movabs r11,0x8000000000000000
+;;   74: or rbx,r11
+;;   77: mov rax,rbx
+;;   7a: mov rsp,rbp
+;;   7d: pop rbp
+;;   7e: ret
+;;   7f: ud2
 ;;   81: ud2
 ;;   83: ud2
-;;   85: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5a
+;;   f: jb 0x58
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: cvttss2si ebx,xmm0
-;;   2a: cmp ebx,0x1
-;;   2d: jno 0x53
-;;   33: xorps xmm15,xmm15
-;;   37: ucomiss xmm0,xmm15
-;;   3b: jp 0x51
-;;   41: jb 0x53
-;;   47: mov ebx,0x7fffffff
-;;   4c: jmp 0x53
-;;   51: xor ebx,ebx
-;;   53: mov eax,ebx
-;;   55: mov rsp,rbp
-;;   58: pop rbp
-;;   59: ret
-;;   5a: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: cvttss2si ebx,xmm1
+;;   28: cmp ebx,0x1
+;;   2b: jno 0x51
+;;   31: xorps xmm15,xmm15
+;;   35: ucomiss xmm1,xmm15
+;;   39: jp 0x4f
+;;   3f: jb 0x51
+;;   45: mov ebx,0x7fffffff
+;;   4a: jmp 0x51
+;;   4f: xor ebx,ebx
+;;   51: mov eax,ebx
+;;   53: mov rsp,rbp
+;;   56: pop rbp
+;;   57: ret
+;;   58: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x57
+;;   f: jb 0x55
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: cvttsd2si rbx,xmm0
-;;   2b: mov r11,rbx
-;;   2e: shr r11,0x20
-;;   32: je 0x50
-;;   38: xorps xmm15,xmm15
-;;   3c: ucomisd xmm0,xmm15
-;;   41: mov ebx,0x0
-;;   46: mov r11d,0xffffffff
-;;   4c: cmova ebx,r11d
-;;   50: mov eax,ebx
-;;   52: mov rsp,rbp
-;;   55: pop rbp
-;;   56: ret
-;;   57: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: cvttsd2si rbx,xmm1
+;;   29: mov r11,rbx
+;;   2c: shr r11,0x20
+;;   30: je 0x4e
+;;   36: xorps xmm15,xmm15
+;;   3a: ucomisd xmm1,xmm15
+;;   3f: mov ebx,0x0
+;;   44: mov r11d,0xffffffff
+;;   4a: cmova ebx,r11d
+;;   4e: mov eax,ebx
+;;   50: mov rsp,rbp
+;;   53: pop rbp
+;;   54: ret
+;;   55: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x7b
+;;   f: jb 0x79
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: mov r11d,0x5f000000
-;;   2c: movd xmm15,r11d
-;;   31: ucomiss xmm0,xmm15
-;;   35: jae 0x52
-;;   3b: cvttss2si rbx,xmm0
-;;   40: mov r11d,0x0
-;;   46: test rbx,rbx
-;;   49: cmovs rbx,r11
-;;   4d: jmp 0x73
-;;   52: subss xmm0,xmm15
-;;   57: cvttss2si rbx,xmm0
-;;   5c: mov r11,rbx
-;;   5f: sar r11,0x3f
-;;   63: or rbx,r11
-;;   66: movabs r11,0x8000000000000000
-;;   70: or rbx,r11
-;;   73: mov rax,rbx
-;;   76: mov rsp,rbp
-;;   79: pop rbp
-;;   7a: ret
-;;   7b: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: mov r11d,0x5f000000
+;;   2a: movd xmm15,r11d
+;;   2f: ucomiss xmm1,xmm15
+;;   33: jae 0x50
+;;   39: cvttss2si rbx,xmm1
+;;   3e: mov r11d,0x0
+;;   44: test rbx,rbx
+;;   47: cmovs rbx,r11
+;;   4b: jmp 0x71
+;;   50: subss xmm1,xmm15
+;;   55: cvttss2si rbx,xmm1
+;;   5a: mov r11,rbx
+;;   5d: sar r11,0x3f
+;;   61: or rbx,r11
+;;   64: movabs r11,0x8000000000000000
+;;   6e: or rbx,r11
+;;   71: mov rax,rbx
+;;   74: mov rsp,rbp
+;;   77: pop rbp
+;;   78: ret
+;;   79: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -187,7 +187,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: xorps xmm0,xmm0
 ;;   25: cvtsi2ss xmm0,rbx
 ;;   2a: mov rsp,rbp
@@ -199,54 +199,55 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x54
+;;   f: jb 0x53
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov QWORD PTR [rbp-0x18],rdi
-;;   20: mov rbx,QWORD PTR [rbp-0x18]
-;;   24: xorps xmm0,xmm0
-;;   27: test rbx,rbx
-;;   2a: js 0x3a
-;;   30: cvtsi2sd xmm0,rbx
-;;   35: jmp 0x4f
-;;   3a: mov r11,rbx
-;;   3d: shr r11,1
-;;   40: and ebx,0x1
-;;   43: or r11,rbx
-;;   46: cvtsi2sd xmm0,r11
-;;   4b: addsd xmm0,xmm0
-;;   4f: mov rsp,rbp
-;;   52: pop rbp
-;;   53: ret
-;;   54: ud2
+;;   20: mov rbx,rdi
+;;   23: xorps xmm0,xmm0
+;;   26: test rbx,rbx
+;;   29: js 0x39
+;;   2f: cvtsi2sd xmm0,rbx
+;;   34: jmp 0x4e
+;;   39: mov r11,rbx
+;;   3c: shr r11,1
+;;   3f: and ebx,0x1
+;;   42: or r11,rbx
+;;   45: cvtsi2sd xmm0,r11
+;;   4a: addsd xmm0,xmm0
+;;   4e: mov rsp,rbp
+;;   51: pop rbp
+;;   52: ret
+;;   53: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2f
+;;   f: jb 0x30
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: cvtsd2ss xmm0,xmm0
-;;   2a: mov rsp,rbp
-;;   2d: pop rbp
-;;   2e: ret
-;;   2f: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: cvtsd2ss xmm1,xmm1
+;;   28: movaps xmm0,xmm1
+;;   2b: mov rsp,rbp
+;;   2e: pop rbp
+;;   2f: ret
+;;   30: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x33
+;;   f: jb 0x31
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   26: movq rbx,xmm0
-;;   2b: mov rax,rbx
-;;   2e: mov rsp,rbp
-;;   31: pop rbp
-;;   32: ret
-;;   33: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movq rbx,xmm1
+;;   29: mov rax,rbx
+;;   2c: mov rsp,rbp
+;;   2f: pop rbp
+;;   30: ret
+;;   31: ud2

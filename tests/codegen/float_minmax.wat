@@ -9,46 +9,48 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x59
+;;   f: jb 0x58
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
 ;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movss xmm0,DWORD PTR [rbp-0x18]
-;;   2b: movss xmm1,DWORD PTR [rbp-0x20]
-;;   30: ucomiss xmm0,xmm1
-;;   33: jp 0x50
-;;   39: je 0x48
-;;   3f: minss xmm0,xmm1
-;;   43: jmp 0x54
-;;   48: orps xmm0,xmm1
-;;   4b: jmp 0x54
-;;   50: addss xmm0,xmm1
-;;   54: mov rsp,rbp
-;;   57: pop rbp
-;;   58: ret
-;;   59: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomiss xmm2,xmm3
+;;   2f: jp 0x4c
+;;   35: je 0x44
+;;   3b: minss xmm2,xmm3
+;;   3f: jmp 0x50
+;;   44: orps xmm2,xmm3
+;;   47: jmp 0x50
+;;   4c: addss xmm2,xmm3
+;;   50: movaps xmm0,xmm2
+;;   53: mov rsp,rbp
+;;   56: pop rbp
+;;   57: ret
+;;   58: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5a
+;;   f: jb 0x59
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
 ;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movsd xmm0,QWORD PTR [rbp-0x18]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x20]
-;;   30: ucomisd xmm0,xmm1
-;;   34: jp 0x51
-;;   3a: je 0x49
-;;   40: maxsd xmm0,xmm1
-;;   44: jmp 0x55
-;;   49: andps xmm0,xmm1
-;;   4c: jmp 0x55
-;;   51: addsd xmm0,xmm1
-;;   55: mov rsp,rbp
-;;   58: pop rbp
-;;   59: ret
-;;   5a: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: ucomisd xmm2,xmm3
+;;   30: jp 0x4d
+;;   36: je 0x45
+;;   3c: maxsd xmm2,xmm3
+;;   40: jmp 0x51
+;;   45: andps xmm2,xmm3
+;;   48: jmp 0x51
+;;   4d: addsd xmm2,xmm3
+;;   51: movaps xmm0,xmm2
+;;   54: mov rsp,rbp
+;;   57: pop rbp
+;;   58: ret
+;;   59: ud2

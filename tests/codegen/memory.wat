@@ -20,7 +20,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: mov ebx,DWORD PTR [r15+rbx*1+0x8]
 ;;   27: mov eax,ebx
 ;;   29: mov rsp,rbp
@@ -51,9 +51,9 @@
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov ebx,DWORD PTR [rbp-0x18]
-;;   25: mov esi,DWORD PTR [rbp-0x20]
-;;   28: mov BYTE PTR [r15+rbx*1],sil
+;;   22: mov rbx,rdi
+;;   25: mov r8,rsi
+;;   28: mov BYTE PTR [r15+rbx*1],r8b
 ;;   2c: mov rsp,rbp
 ;;   2f: pop rbp
 ;;   30: ret
@@ -67,7 +67,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: mov esi,0xfffffff4
 ;;   27: add rsi,rbx
 ;;   2a: mov r11,QWORD PTR [r14+0x30]

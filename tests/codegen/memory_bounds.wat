@@ -14,7 +14,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: lea rsi,[rbx+0xc]
 ;;   26: mov r11,QWORD PTR [r14+0x30]
 ;;   2a: cmp rsi,QWORD PTR [r11+0x8]

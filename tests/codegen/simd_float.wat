@@ -19,196 +19,204 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x56
+;;   f: jb 0x55
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movaps xmm15,xmm1
-;;   34: minps xmm15,xmm0
-;;   38: minps xmm0,xmm1
-;;   3b: orps xmm15,xmm0
-;;   3f: cmpunordps xmm0,xmm15
-;;   44: orps xmm15,xmm0
-;;   48: psrld xmm0,0xa
-;;   4d: andnps xmm0,xmm15
-;;   51: mov rsp,rbp
-;;   54: pop rbp
-;;   55: ret
-;;   56: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movaps xmm15,xmm3
+;;   30: minps xmm15,xmm2
+;;   34: minps xmm2,xmm3
+;;   37: orps xmm15,xmm2
+;;   3b: cmpunordps xmm2,xmm15
+;;   40: orps xmm15,xmm2
+;;   44: psrld xmm2,0xa
+;;   49: andnps xmm2,xmm15
+;;   4d: movaps xmm0,xmm2
+;;   50: mov rsp,rbp
+;;   53: pop rbp
+;;   54: ret
+;;   55: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x61
+;;   f: jb 0x60
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movaps xmm15,xmm1
-;;   34: maxpd xmm15,xmm0
-;;   39: maxpd xmm0,xmm1
-;;   3d: xorpd xmm0,xmm15
-;;   42: orpd xmm15,xmm0
-;;   47: subpd xmm15,xmm0
-;;   4c: cmpunordpd xmm0,xmm15
-;;   52: psrlq xmm0,0xd
-;;   57: andnpd xmm0,xmm15
-;;   5c: mov rsp,rbp
-;;   5f: pop rbp
-;;   60: ret
-;;   61: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movaps xmm15,xmm3
+;;   30: maxpd xmm15,xmm2
+;;   35: maxpd xmm2,xmm3
+;;   39: xorpd xmm2,xmm15
+;;   3e: orpd xmm15,xmm2
+;;   43: subpd xmm15,xmm2
+;;   48: cmpunordpd xmm2,xmm15
+;;   4e: psrlq xmm2,0xd
+;;   53: andnpd xmm2,xmm15
+;;   58: movaps xmm0,xmm2
+;;   5b: mov rsp,rbp
+;;   5e: pop rbp
+;;   5f: ret
+;;   60: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x37
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: minps xmm1,xmm0
-;;   33: movaps xmm0,xmm1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: minps xmm3,xmm2
+;;   2f: movaps xmm0,xmm3
+;;   32: mov rsp,rbp
+;;   35: pop rbp
+;;   36: ret
+;;   37: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x3b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: pcmpeqd xmm15,xmm15
-;;   2b: psrld xmm15,0x1
-;;   31: andps xmm0,xmm15
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pcmpeqd xmm15,xmm15
+;;   29: psrld xmm15,0x1
+;;   2f: andps xmm1,xmm15
+;;   33: movaps xmm0,xmm1
+;;   36: mov rsp,rbp
+;;   39: pop rbp
+;;   3a: ret
+;;   3b: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x32
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: roundpd xmm0,xmm0,0x0
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: roundpd xmm1,xmm1,0x0
+;;   2a: movaps xmm0,xmm1
+;;   2d: mov rsp,rbp
+;;   30: pop rbp
+;;   31: ret
+;;   32: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x6a
+;;   f: jb 0x6b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: xorps xmm15,xmm15
-;;   2a: maxps xmm0,xmm15
-;;   2e: pcmpeqd xmm15,xmm15
-;;   33: psrld xmm15,0x1
-;;   39: cvtdq2ps xmm15,xmm15
-;;   3d: movaps xmm1,xmm0
-;;   40: subps xmm1,xmm15
-;;   44: cmpleps xmm15,xmm1
-;;   49: cvttps2dq xmm1,xmm1
-;;   4d: pxor xmm1,xmm15
-;;   52: pxor xmm15,xmm15
-;;   57: pmaxsd xmm1,xmm15
-;;   5d: cvttps2dq xmm0,xmm0
-;;   61: paddd xmm0,xmm1
-;;   65: mov rsp,rbp
-;;   68: pop rbp
-;;   69: ret
-;;   6a: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: xorps xmm15,xmm15
+;;   28: maxps xmm1,xmm15
+;;   2c: pcmpeqd xmm15,xmm15
+;;   31: psrld xmm15,0x1
+;;   37: cvtdq2ps xmm15,xmm15
+;;   3b: movaps xmm2,xmm1
+;;   3e: subps xmm2,xmm15
+;;   42: cmpleps xmm15,xmm2
+;;   47: cvttps2dq xmm2,xmm2
+;;   4b: pxor xmm2,xmm15
+;;   50: pxor xmm15,xmm15
+;;   55: pmaxsd xmm2,xmm15
+;;   5b: cvttps2dq xmm1,xmm1
+;;   5f: paddd xmm1,xmm2
+;;   63: movaps xmm0,xmm1
+;;   66: mov rsp,rbp
+;;   69: pop rbp
+;;   6a: ret
+;;   6b: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4f
+;;   f: jb 0x50
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: pxor xmm15,xmm15
-;;   2b: pblendw xmm15,xmm0,0x55
-;;   32: psubd xmm0,xmm15
-;;   37: cvtdq2ps xmm15,xmm15
-;;   3b: psrld xmm0,0x1
-;;   40: cvtdq2ps xmm0,xmm0
-;;   43: addps xmm0,xmm0
-;;   46: addps xmm0,xmm15
-;;   4a: mov rsp,rbp
-;;   4d: pop rbp
-;;   4e: ret
-;;   4f: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pxor xmm15,xmm15
+;;   29: pblendw xmm15,xmm1,0x55
+;;   30: psubd xmm1,xmm15
+;;   35: cvtdq2ps xmm15,xmm15
+;;   39: psrld xmm1,0x1
+;;   3e: cvtdq2ps xmm1,xmm1
+;;   41: addps xmm1,xmm1
+;;   44: addps xmm1,xmm15
+;;   48: movaps xmm0,xmm1
+;;   4b: mov rsp,rbp
+;;   4e: pop rbp
+;;   4f: ret
+;;   50: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x76
+;;   f: jb 0x77
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: xorpd xmm15,xmm15
-;;   2b: maxpd xmm0,xmm15
-;;   30: movabs r11,0x41efffffffe00000
-;;   3a: movq xmm15,r11
-;;   3f: punpcklqdq xmm15,xmm15
-;;   44: minpd xmm0,xmm15
-;;   49: roundpd xmm0,xmm0,0x3
-;;   4f: movabs r11,0x4330000000000000
-;;   59: movq xmm15,r11
-;;   5e: punpcklqdq xmm15,xmm15
-;;   63: addpd xmm0,xmm15
-;;   68: xorps xmm15,xmm15
-;;   6c: shufps xmm0,xmm15,0x88
-;;   71: mov rsp,rbp
-;;   74: pop rbp
-;;   75: ret
-;;   76: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: xorpd xmm15,xmm15
+;;   29: maxpd xmm1,xmm15
+;;   2e: movabs r11,0x41efffffffe00000
+;;   38: movq xmm15,r11
+;;   3d: punpcklqdq xmm15,xmm15
+;;   42: minpd xmm1,xmm15
+;;   47: roundpd xmm1,xmm1,0x3
+;;   4d: movabs r11,0x4330000000000000
+;;   57: movq xmm15,r11
+;;   5c: punpcklqdq xmm15,xmm15
+;;   61: addpd xmm1,xmm15
+;;   66: xorps xmm15,xmm15
+;;   6a: shufps xmm1,xmm15,0x88
+;;   6f: movaps xmm0,xmm1
+;;   72: mov rsp,rbp
+;;   75: pop rbp
+;;   76: ret
+;;   77: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5c
+;;   f: jb 0x5d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: movabs r11,0x4330000043300000
-;;   30: movq xmm15,r11
-;;   35: punpcklqdq xmm15,xmm15
-;;   3a: unpcklps xmm0,xmm15
-;;   3e: movabs r11,0x4330000000000000
-;;   48: movq xmm15,r11
-;;   4d: punpcklqdq xmm15,xmm15
-;;   52: subpd xmm0,xmm15
-;;   57: mov rsp,rbp
-;;   5a: pop rbp
-;;   5b: ret
-;;   5c: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movabs r11,0x4330000043300000
+;;   2e: movq xmm15,r11
+;;   33: punpcklqdq xmm15,xmm15
+;;   38: unpcklps xmm1,xmm15
+;;   3c: movabs r11,0x4330000000000000
+;;   46: movq xmm15,r11
+;;   4b: punpcklqdq xmm15,xmm15
+;;   50: subpd xmm1,xmm15
+;;   55: movaps xmm0,xmm1
+;;   58: mov rsp,rbp
+;;   5b: pop rbp
+;;   5c: ret
+;;   5d: ud2

@@ -22,247 +22,253 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x58
+;;   f: jb 0x59
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: mov DWORD PTR [rbp-0x28],edi
-;;   24: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   29: mov ebx,DWORD PTR [rbp-0x28]
-;;   2c: and ebx,0x7
-;;   2f: lea r11d,[rbx+0x8]
-;;   33: movd xmm15,r11d
-;;   38: pcmpeqd xmm1,xmm1
-;;   3c: psrlw xmm1,xmm15
-;;   41: packuswb xmm1,xmm1
-;;   45: movd xmm15,ebx
-;;   4a: pand xmm0,xmm1
-;;   4e: psllw xmm0,xmm15
-;;   53: mov rsp,rbp
-;;   56: pop rbp
-;;   57: ret
-;;   58: ud2
+;;   24: movaps xmm1,xmm0
+;;   27: mov rbx,rdi
+;;   2a: and ebx,0x7
+;;   2d: lea r11d,[rbx+0x8]
+;;   31: movd xmm15,r11d
+;;   36: pcmpeqd xmm2,xmm2
+;;   3a: psrlw xmm2,xmm15
+;;   3f: packuswb xmm2,xmm2
+;;   43: movd xmm15,ebx
+;;   48: pand xmm1,xmm2
+;;   4c: psllw xmm1,xmm15
+;;   51: movaps xmm0,xmm1
+;;   54: mov rsp,rbp
+;;   57: pop rbp
+;;   58: ret
+;;   59: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x44
+;;   f: jb 0x45
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: movaps xmm1,xmm0
-;;   29: punpckhbw xmm1,xmm0
-;;   2d: punpcklbw xmm0,xmm0
-;;   31: psraw xmm1,0xb
-;;   36: psraw xmm0,0xb
-;;   3b: packsswb xmm0,xmm1
-;;   3f: mov rsp,rbp
-;;   42: pop rbp
-;;   43: ret
-;;   44: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movaps xmm2,xmm1
+;;   27: punpckhbw xmm2,xmm1
+;;   2b: punpcklbw xmm1,xmm1
+;;   2f: psraw xmm2,0xb
+;;   34: psraw xmm1,0xb
+;;   39: packsswb xmm1,xmm2
+;;   3d: movaps xmm0,xmm1
+;;   40: mov rsp,rbp
+;;   43: pop rbp
+;;   44: ret
+;;   45: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5e
+;;   f: jb 0x5f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: mov DWORD PTR [rbp-0x28],edi
-;;   24: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   29: mov ebx,DWORD PTR [rbp-0x28]
-;;   2c: and ebx,0x3f
-;;   2f: movd xmm15,ebx
-;;   34: movabs r11,0x8000000000000000
-;;   3e: movq xmm1,r11
-;;   43: punpcklqdq xmm1,xmm1
-;;   47: psrlq xmm1,xmm15
-;;   4c: psrlq xmm0,xmm15
-;;   51: pxor xmm0,xmm1
-;;   55: psubq xmm0,xmm1
-;;   59: mov rsp,rbp
-;;   5c: pop rbp
-;;   5d: ret
-;;   5e: ud2
+;;   24: movaps xmm1,xmm0
+;;   27: mov rbx,rdi
+;;   2a: and ebx,0x3f
+;;   2d: movd xmm15,ebx
+;;   32: movabs r11,0x8000000000000000
+;;   3c: movq xmm2,r11
+;;   41: punpcklqdq xmm2,xmm2
+;;   45: psrlq xmm2,xmm15
+;;   4a: psrlq xmm1,xmm15
+;;   4f: pxor xmm1,xmm2
+;;   53: psubq xmm1,xmm2
+;;   57: movaps xmm0,xmm1
+;;   5a: mov rsp,rbp
+;;   5d: pop rbp
+;;   5e: ret
+;;   5f: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x62
+;;   f: jb 0x61
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movaps xmm2,xmm0
-;;   33: psrlq xmm2,0x20
-;;   38: pmuludq xmm2,xmm1
-;;   3c: movaps xmm15,xmm1
-;;   40: psrlq xmm15,0x20
-;;   46: pmuludq xmm15,xmm0
-;;   4b: paddq xmm2,xmm15
-;;   50: psllq xmm2,0x20
-;;   55: pmuludq xmm0,xmm1
-;;   59: paddq xmm0,xmm2
-;;   5d: mov rsp,rbp
-;;   60: pop rbp
-;;   61: ret
-;;   62: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movaps xmm4,xmm2
+;;   2f: psrlq xmm4,0x20
+;;   34: pmuludq xmm4,xmm3
+;;   38: movaps xmm15,xmm3
+;;   3c: psrlq xmm15,0x20
+;;   42: pmuludq xmm15,xmm2
+;;   47: paddq xmm4,xmm15
+;;   4c: psllq xmm4,0x20
+;;   51: pmuludq xmm2,xmm3
+;;   55: paddq xmm2,xmm4
+;;   59: movaps xmm0,xmm2
+;;   5c: mov rsp,rbp
+;;   5f: pop rbp
+;;   60: ret
+;;   61: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x41
+;;   f: jb 0x42
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: pshufd xmm15,xmm0,0xf5
-;;   2c: psrad xmm15,0x1f
-;;   32: pxor xmm0,xmm15
-;;   37: psubq xmm0,xmm15
-;;   3c: mov rsp,rbp
-;;   3f: pop rbp
-;;   40: ret
-;;   41: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pshufd xmm15,xmm1,0xf5
+;;   2a: psrad xmm15,0x1f
+;;   30: pxor xmm1,xmm15
+;;   35: psubq xmm1,xmm15
+;;   3a: movaps xmm0,xmm1
+;;   3d: mov rsp,rbp
+;;   40: pop rbp
+;;   41: ret
+;;   42: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x88
+;;   f: jb 0x86
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: movabs r11,0xf0f0f0f0f0f0f0f
-;;   30: movq xmm15,r11
-;;   35: punpcklqdq xmm15,xmm15
-;;   3a: movaps xmm1,xmm0
-;;   3d: psrlw xmm1,0x4
-;;   42: pand xmm1,xmm15
-;;   47: pand xmm0,xmm15
-;;   4c: movabs r11,0x302020102010100
-;;   56: movq xmm2,r11
-;;   5b: movabs r11,0x403030203020201
-;;   65: pinsrq xmm2,r11,0x1
-;;   6c: movaps xmm15,xmm2
-;;   70: pshufb xmm15,xmm1
-;;   76: pshufb xmm2,xmm0
-;;   7b: paddb xmm2,xmm15
-;;   80: movaps xmm0,xmm2
-;;   83: mov rsp,rbp
-;;   86: pop rbp
-;;   87: ret
-;;   88: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: movabs r11,0xf0f0f0f0f0f0f0f
+;;   2e: movq xmm15,r11
+;;   33: punpcklqdq xmm15,xmm15
+;;   38: movaps xmm2,xmm1
+;;   3b: psrlw xmm2,0x4
+;;   40: pand xmm2,xmm15
+;;   45: pand xmm1,xmm15
+;;   4a: movabs r11,0x302020102010100
+;;   54: movq xmm3,r11
+;;   59: movabs r11,0x403030203020201
+;;   63: pinsrq xmm3,r11,0x1
+;;   6a: movaps xmm15,xmm3
+;;   6e: pshufb xmm15,xmm2
+;;   74: pshufb xmm3,xmm1
+;;   79: paddb xmm3,xmm15
+;;   7e: movaps xmm0,xmm3
+;;   81: mov rsp,rbp
+;;   84: pop rbp
+;;   85: ret
+;;   86: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x58
+;;   f: jb 0x57
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: pmulhrsw xmm0,xmm1
-;;   35: movabs r11,0x8000800080008000
-;;   3f: movq xmm15,r11
-;;   44: punpcklqdq xmm15,xmm15
-;;   49: pcmpeqw xmm15,xmm0
-;;   4e: pxor xmm0,xmm15
-;;   53: mov rsp,rbp
-;;   56: pop rbp
-;;   57: ret
-;;   58: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: pmulhrsw xmm2,xmm3
+;;   31: movabs r11,0x8000800080008000
+;;   3b: movq xmm15,r11
+;;   40: punpcklqdq xmm15,xmm15
+;;   45: pcmpeqw xmm15,xmm2
+;;   4a: pxor xmm2,xmm15
+;;   4f: movaps xmm0,xmm2
+;;   52: mov rsp,rbp
+;;   55: pop rbp
+;;   56: ret
+;;   57: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4d
+;;   f: jb 0x49
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movaps xmm15,xmm0
-;;   34: pmullw xmm15,xmm1
-;;   39: pmulhuw xmm0,xmm1
-;;   3d: movaps xmm1,xmm15
-;;   41: punpckhwd xmm1,xmm0
-;;   45: movaps xmm0,xmm1
-;;   48: mov rsp,rbp
-;;   4b: pop rbp
-;;   4c: ret
-;;   4d: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movaps xmm15,xmm2
+;;   30: pmullw xmm15,xmm3
+;;   35: pmulhuw xmm2,xmm3
+;;   39: movaps xmm3,xmm15
+;;   3d: punpckhwd xmm3,xmm2
+;;   41: movaps xmm0,xmm3
+;;   44: mov rsp,rbp
+;;   47: pop rbp
+;;   48: ret
+;;   49: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4b
+;;   f: jb 0x47
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: pmaxud xmm1,xmm0
-;;   35: pcmpeqd xmm1,xmm0
-;;   39: pcmpeqd xmm15,xmm15
-;;   3e: pxor xmm1,xmm15
-;;   43: movaps xmm0,xmm1
-;;   46: mov rsp,rbp
-;;   49: pop rbp
-;;   4a: ret
-;;   4b: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: pmaxud xmm3,xmm2
+;;   31: pcmpeqd xmm3,xmm2
+;;   35: pcmpeqd xmm15,xmm15
+;;   3a: pxor xmm3,xmm15
+;;   3f: movaps xmm0,xmm3
+;;   42: mov rsp,rbp
+;;   45: pop rbp
+;;   46: ret
+;;   47: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x38
+;;   f: jb 0x36
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: packsswb xmm0,xmm0
-;;   2a: pmovmskb ebx,xmm0
-;;   2e: movzx ebx,bl
-;;   31: mov eax,ebx
-;;   33: mov rsp,rbp
-;;   36: pop rbp
-;;   37: ret
-;;   38: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: packsswb xmm1,xmm1
+;;   28: pmovmskb ebx,xmm1
+;;   2c: movzx ebx,bl
+;;   2f: mov eax,ebx
+;;   31: mov rsp,rbp
+;;   34: pop rbp
+;;   35: ret
+;;   36: ud2
 ;; function 10:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x57
+;;   f: jb 0x55
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: pxor xmm15,xmm15
-;;   2b: pcmpeqd xmm15,xmm0
-;;   30: ptest xmm15,xmm15
-;;   36: jne 0x48
-;;   3c: mov DWORD PTR [rbp-0x30],0x1
-;;   43: jmp 0x4f
-;;   48: mov DWORD PTR [rbp-0x30],0x2
-;;   4f: mov eax,DWORD PTR [rbp-0x30]
-;;   52: mov rsp,rbp
-;;   55: pop rbp
-;;   56: ret
-;;   57: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pxor xmm15,xmm15
+;;   29: pcmpeqd xmm15,xmm1
+;;   2e: ptest xmm15,xmm15
+;;   34: jne 0x46
+;;   3a: mov DWORD PTR [rbp-0x30],0x1
+;;   41: jmp 0x4d
+;;   46: mov DWORD PTR [rbp-0x30],0x2
+;;   4d: mov eax,DWORD PTR [rbp-0x30]
+;;   50: mov rsp,rbp
+;;   53: pop rbp
+;;   54: ret
+;;   55: ud2

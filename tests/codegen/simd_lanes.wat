@@ -62,49 +62,51 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x85
+;;   f: jb 0x84
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movabs r11,0x8006800480028000
-;;   3a: movq xmm15,r11
-;;   3f: movabs r11,0x800e800c800a8008
-;;   49: pinsrq xmm15,r11,0x1
-;;   50: pshufb xmm0,xmm15
-;;   56: movabs r11,0x780058003800180
-;;   60: movq xmm15,r11
-;;   65: movabs r11,0xf800d800b800980
-;;   6f: pinsrq xmm15,r11,0x1
-;;   76: pshufb xmm1,xmm15
-;;   7c: por xmm0,xmm1
-;;   80: mov rsp,rbp
-;;   83: pop rbp
-;;   84: ret
-;;   85: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movabs r11,0x8006800480028000
+;;   36: movq xmm15,r11
+;;   3b: movabs r11,0x800e800c800a8008
+;;   45: pinsrq xmm15,r11,0x1
+;;   4c: pshufb xmm2,xmm15
+;;   52: movabs r11,0x780058003800180
+;;   5c: movq xmm15,r11
+;;   61: movabs r11,0xf800d800b800980
+;;   6b: pinsrq xmm15,r11,0x1
+;;   72: pshufb xmm3,xmm15
+;;   78: por xmm2,xmm3
+;;   7c: movaps xmm0,xmm2
+;;   7f: mov rsp,rbp
+;;   82: pop rbp
+;;   83: ret
+;;   84: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x53
+;;   f: jb 0x52
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movdqu xmm1,XMMWORD PTR [rbp-0x30]
-;;   30: movabs r11,0x7070707070707070
-;;   3a: movq xmm15,r11
-;;   3f: punpcklqdq xmm15,xmm15
-;;   44: paddusb xmm1,xmm15
-;;   49: pshufb xmm0,xmm1
-;;   4e: mov rsp,rbp
-;;   51: pop rbp
-;;   52: ret
-;;   53: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: movabs r11,0x7070707070707070
+;;   36: movq xmm15,r11
+;;   3b: punpcklqdq xmm15,xmm15
+;;   40: paddusb xmm3,xmm15
+;;   45: pshufb xmm2,xmm3
+;;   4a: movaps xmm0,xmm2
+;;   4d: mov rsp,rbp
+;;   50: pop rbp
+;;   51: ret
+;;   52: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -114,7 +116,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: movd xmm0,ebx
 ;;   26: pxor xmm15,xmm15
 ;;   2b: pshufb xmm0,xmm15
@@ -127,62 +129,65 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x30
+;;   f: jb 0x31
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss xmm0,DWORD PTR [rbp-0x18]
-;;   26: pshufd xmm0,xmm0,0x0
-;;   2b: mov rsp,rbp
-;;   2e: pop rbp
-;;   2f: ret
-;;   30: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pshufd xmm1,xmm1,0x0
+;;   29: movaps xmm0,xmm1
+;;   2c: mov rsp,rbp
+;;   2f: pop rbp
+;;   30: ret
+;;   31: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x36
+;;   f: jb 0x34
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: pextrb ebx,xmm0,0x9
-;;   2c: movsx ebx,bl
-;;   2f: mov eax,ebx
-;;   31: mov rsp,rbp
-;;   34: pop rbp
-;;   35: ret
-;;   36: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: pextrb ebx,xmm1,0x9
+;;   2a: movsx ebx,bl
+;;   2d: mov eax,ebx
+;;   2f: mov rsp,rbp
+;;   32: pop rbp
+;;   33: ret
+;;   34: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x32
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   26: insertps xmm0,xmm0,0xce
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   21: movaps xmm1,xmm0
+;;   24: insertps xmm1,xmm1,0xce
+;;   2a: movaps xmm0,xmm1
+;;   2d: mov rsp,rbp
+;;   30: pop rbp
+;;   31: ret
+;;   32: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x3a
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
 ;;   21: movsd QWORD PTR [rbp-0x28],xmm1
-;;   26: movdqu xmm0,XMMWORD PTR [rbp-0x20]
-;;   2b: movsd xmm1,QWORD PTR [rbp-0x28]
-;;   30: blendpd xmm0,xmm1,0x1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   26: movaps xmm2,xmm0
+;;   29: movaps xmm3,xmm1
+;;   2c: blendpd xmm2,xmm3,0x1
+;;   32: movaps xmm0,xmm2
+;;   35: mov rsp,rbp
+;;   38: pop rbp
+;;   39: ret
+;;   3a: ud2

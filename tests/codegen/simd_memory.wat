@@ -21,7 +21,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: movdqu xmm0,XMMWORD PTR [r15+rbx*1+0x10]
 ;;   29: mov rsp,rbp
 ;;   2c: pop rbp
@@ -36,7 +36,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: pmovsxbw xmm0,QWORD PTR [r15+rbx*1]
 ;;   29: mov rsp,rbp
 ;;   2c: pop rbp
@@ -51,7 +51,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: pinsrb xmm0,BYTE PTR [r15+rbx*1],0x0
 ;;   2a: pxor xmm15,xmm15
 ;;   2f: pshufb xmm0,xmm15
@@ -68,7 +68,7 @@
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov ebx,DWORD PTR [rbp-0x18]
+;;   1f: mov rbx,rdi
 ;;   22: movss xmm0,DWORD PTR [r15+rbx*1]
 ;;   28: mov rsp,rbp
 ;;   2b: pop rbp
@@ -79,19 +79,37 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x38
+;;   f: jb 0x39
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov ebx,DWORD PTR [rbp-0x18]
-;;   27: movdqu xmm0,XMMWORD PTR [rbp-0x30]
-;;   2c: pinsrw xmm0,WORD PTR [r15+rbx*1],0x5
-;;   33: mov rsp,rbp
-;;   36: pop rbp
-;;   37: ret
-;;   38: ud2
+;;   24: mov rbx,rdi
+;;   27: movaps xmm1,xmm0
+;;   2a: pinsrw xmm1,WORD PTR [r15+rbx*1],0x5
+;;   31: movaps xmm0,xmm1
+;;   34: mov rsp,rbp
+;;   37: pop rbp
+;;   38: ret
+;;   39: ud2
 ;; function 5:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x50]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x35
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: mov DWORD PTR [rbp-0x18],edi
+;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
+;;   24: mov rbx,rdi
+;;   27: movaps xmm1,xmm0
+;;   2a: movdqu XMMWORD PTR [r15+rbx*1],xmm1
+;;   30: mov rsp,rbp
+;;   33: pop rbp
+;;   34: ret
+;;   35: ud2
+;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
@@ -101,27 +119,10 @@
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov ebx,DWORD PTR [rbp-0x18]
-;;   27: movdqu xmm0,XMMWORD PTR [rbp-0x30]
-;;   2c: movdqu XMMWORD PTR [r15+rbx*1],xmm0
+;;   24: mov rbx,rdi
+;;   27: movaps xmm1,xmm0
+;;   2a: pextrq QWORD PTR [r15+rbx*1],xmm1,0x1
 ;;   32: mov rsp,rbp
 ;;   35: pop rbp
 ;;   36: ret
 ;;   37: ud2
-;; function 6:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x50]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x39
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov ebx,DWORD PTR [rbp-0x18]
-;;   27: movdqu xmm0,XMMWORD PTR [rbp-0x30]
-;;   2c: pextrq QWORD PTR [r15+rbx*1],xmm0,0x1
-;;   34: mov rsp,rbp
-;;   37: pop rbp
-;;   38: ret
-;;   39: ud2

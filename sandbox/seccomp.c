@@ -1,0 +1,336 @@
+/* seccomp.c - the worker's syscall allowlist: one policy table, one filter.
+ *
+ * `rules` below is the only list of what a locked-down worker may call:
+ * each row names a syscall, the argument filter it is held to and why it
+ * is there; docs/threat-model.md carries the same table and a unit test
+ * compares the two. Rows marked sanitizer-only are added in ASan/UBSan
+ * builds, whose runtimes make a few calls of their own.
+ *
+ * The filter (native architecture only; any other architecture, x32
+ * included, kills):
+ *   - rows allow their syscall when its arguments pass the row's filter;
+ *   - with report_denied, every other syscall this libseccomp knows by
+ *     name, and every argument combination a filtered row refuses (where
+ *     it can be written as a libseccomp rule), returns SECCOMP_RET_TRAP;
+ *   - anything else (numbers libseccomp does not know, refused arguments
+ *     no rule could express) meets the default action, KILL_PROCESS.
+ * A trapped call never runs: the kernel skips it and raises SIGSYS. The
+ * handler installed here writes the call (number, arguments, address)
+ * into the report page the supervisor shares, then repeats the call;
+ * SIGSYS is blocked inside its own handler, so the kernel resets it to
+ * the default action and the worker dies by SIGSYS. What a lying worker
+ * can do with this: write a false report (the supervisor only believes
+ * it when the worker really died by SIGSYS, and treats it as a hint for
+ * the message), or return from the handler and carry on - the denied
+ * call still did not happen, so it gains nothing it could not do with
+ * the allowed calls. It cannot make the supervisor read outside the page.
+ *
+ * io_uring_setup/enter/register are trapped and kill like everything else
+ * rather than failing with ENOSYS: nothing in the worker probes for
+ * io_uring, so any call is hostile, and a silent ENOSYS would let an
+ * attacker probe the filter without dying.
+ */
+#include "sandbox_int.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1   /* si_code of a seccomp SIGSYS */
+#endif
+
+/* Argument filters. */
+enum {
+        F_NONE = 0,
+        F_MMAP,         /* never PROT_WRITE and PROT_EXEC together */
+        F_MPROTECT,     /* never PROT_EXEC */
+        F_MADVISE,      /* MADV_DONTNEED only */
+        F_CTL_FD,       /* arg0 is one of the policy's control sockets */
+        F_RW_FD,        /* arg0 is one of the policy's read/write fds */
+        F_SELF,         /* arg0 is the worker's own pid (as it sees it) */
+        F_TCGETS,       /* ioctl(fd, TCGETS): isatty() */
+        F_EACCES,       /* never runs: fails with EACCES instead of killing */
+};
+
+#define ROW(n, f, a, r) { .name = n, .args = a, .reason = r, .filter = f }
+#define SAN(n, f, a, r) { .name = n, .args = a, .reason = r, .filter = f, .sanitizer_only = true }
+
+static const wsbx_seccomp_rule rules[] = {
+        ROW("futex", F_NONE, "",
+            "doorbells and waits on words in the shared ring memory"),
+        ROW("mmap", F_MMAP, "prot never has PROT_WRITE and PROT_EXEC together",
+            "instance slots, heaps, and code mapped read+exec from sealed artifact memfds"),
+        ROW("mprotect", F_MPROTECT, "prot never has PROT_EXEC",
+            "growing memories inside reserved slots; can never make a page executable"),
+        ROW("munmap", F_NONE, "", "releasing mappings"),
+        ROW("madvise", F_MADVISE, "advice is MADV_DONTNEED",
+            "resetting memories to their image or to zero"),
+        ROW("brk", F_NONE, "", "the C library's heap (plain read/write memory)"),
+        ROW("rt_sigreturn", F_NONE, "", "returning from the trap handlers"),
+        ROW("rt_sigprocmask", F_NONE, "", "trap handlers unblock their signal when they unwind"),
+        ROW("sigaltstack", F_NONE, "", "the trap handlers' stack"),
+        ROW("restart_syscall", F_NONE, "", "resuming a sleep a signal interrupted"),
+        ROW("exit", F_NONE, "", "ending a thread"),
+        ROW("exit_group", F_NONE, "", "ending the worker"),
+        ROW("clock_gettime", F_NONE, "", "time, when the vDSO falls back to the kernel"),
+        ROW("clock_nanosleep", F_NONE, "", "sleeping"),
+        ROW("nanosleep", F_NONE, "", "sleeping"),
+        ROW("sched_yield", F_NONE, "", "spin-then-sleep waits yield the CPU"),
+        ROW("getrandom", F_NONE, "", "random bytes for WASI and hash seeds"),
+        ROW("getpid", F_NONE, "", "the worker's own pid (1 in its pid namespace)"),
+        ROW("gettid", F_NONE, "", "the thread's own id (raise, abort)"),
+        ROW("tgkill", F_SELF, "the target is the worker itself",
+            "abort() and raise() signal the worker itself"),
+        ROW("recvmsg", F_CTL_FD, "fd is a control socket of the policy",
+            "messages and fds (artifact memfds) from the supervisor"),
+        ROW("sendmsg", F_CTL_FD, "fd is a control socket of the policy",
+            "messages to the supervisor"),
+        ROW("close", F_NONE, "", "dropping received fds"),
+        ROW("read", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
+        ROW("write", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
+        /* Sanitizer runtimes: only in ASan/UBSan builds, whose runtimes
+         * cache what they read from /proc in wsbx_jail_lockdown. */
+        SAN("ioctl", F_TCGETS, "request is TCGETS",
+            "isatty() on stderr, to colour an error report"),
+        SAN("open", F_EACCES, "fails with EACCES, never runs",
+            "the runtime then reports from the /proc/self/maps it cached"),
+        SAN("openat", F_EACCES, "fails with EACCES, never runs",
+            "the runtime then reports from the /proc/self/maps it cached"),
+        SAN("readlink", F_EACCES, "fails with EACCES, never runs",
+            "the runtime then names the binary it cached"),
+        SAN("madvise", F_NONE, "",
+            "the runtime's shadow and allocator mappings (MADV_NOHUGEPAGE, MADV_DONTDUMP)"),
+};
+
+#undef ROW
+#undef SAN
+
+const wsbx_seccomp_rule *wsbx_seccomp_table(size_t *n)
+{
+        *n = sizeof rules / sizeof rules[0];
+        return rules;
+}
+
+bool wsbx_seccomp_sanitizer_build(void)
+{
+        return WSBX_SANITIZER_BUILD;
+}
+
+#define NR_MAX 1024     /* above every native syscall number */
+
+static struct wsbx_jail_report *report_page;
+
+const char *wsbx_seccomp_syscall_name(int nr)
+{
+        static char names[NR_MAX][32];
+        char *s;
+
+        if (nr < 0 || nr >= NR_MAX)
+                return NULL;
+        if (names[nr][0])
+                return names[nr];
+        s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+        if (!s)
+                return NULL;
+        /* Racing threads write the same bytes; the name is short. */
+        strncpy(names[nr], s, sizeof names[nr] - 1);
+        free(s);
+        return names[nr];
+}
+
+#if defined(__x86_64__)
+static void on_sigsys(int sig, siginfo_t *si, void *ucv)
+{
+        ucontext_t *uc = ucv;
+        struct wsbx_jail_report *r = report_page;
+        greg_t *g = uc->uc_mcontext.gregs;
+        long a[6] = { g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9] };
+
+        (void)sig;
+        if (si->si_code == SYS_SECCOMP && r &&
+            atomic_load_explicit(&r->magic, memory_order_relaxed) == 0) {
+                r->nr = si->si_syscall;
+                r->arch = si->si_arch;
+                r->ip = (uint64_t)(uintptr_t)si->si_call_addr;
+                for (int i = 0; i < 6; i++)
+                        r->args[i] = (uint64_t)a[i];
+                atomic_store_explicit(&r->magic, WSBX_JAIL_REPORT_MAGIC, memory_order_release);
+        }
+        /* The same call traps again while SIGSYS is blocked in its own
+         * handler: the kernel then resets SIGSYS to its default and the
+         * worker dies by it, which the supervisor sees in waitid. */
+        syscall(si->si_syscall, a[0], a[1], a[2], a[3], a[4], a[5]);
+        for (;;)
+                syscall(SYS_exit_group, 128 + SIGSYS);
+}
+#endif
+
+static int add_fd_rules(scmp_filter_ctx ctx, int nr, const int *fds, unsigned n, bool report)
+{
+        struct scmp_arg_cmp ne[WSBX_JAIL_MAX_FDS];
+        int rc;
+
+        if (n > WSBX_JAIL_MAX_FDS)
+                return -EINVAL;
+        for (unsigned i = 0; i < n; i++) {
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(uint32_t)fds[i]));
+                if (rc < 0 && rc != -EEXIST)
+                        return rc;
+                ne[i] = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(uint32_t)fds[i]);
+        }
+        if (!report)
+                return 0;
+        if (n == 0)
+                return seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 0);
+        /* Every listed fd refused at once: an AND of inequalities. Where
+         * this libseccomp cannot express it the default action kills. */
+        rc = seccomp_rule_add_array(ctx, SCMP_ACT_TRAP, nr, n, ne);
+        return rc == -EINVAL || rc == -EEXIST ? 0 : rc;
+}
+
+static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
+                   const wsbx_jail_policy *p, bool report)
+{
+        const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
+        int rc = 0;
+
+        switch (row->filter) {
+        case F_NONE:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+                break;
+        case F_MMAP:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+                if (!rc)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                              SCMP_A2(SCMP_CMP_MASKED_EQ, wx, PROT_EXEC));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A2(SCMP_CMP_MASKED_EQ, wx, wx));
+                break;
+        case F_MPROTECT:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+                break;
+        case F_MADVISE:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A2(SCMP_CMP_EQ, MADV_DONTNEED));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A2(SCMP_CMP_NE, MADV_DONTNEED));
+                break;
+        case F_CTL_FD:
+                rc = add_fd_rules(ctx, nr, p->ctl_fds, p->n_ctl_fds, report);
+                break;
+        case F_RW_FD:
+                rc = add_fd_rules(ctx, nr, p->rw_fds, p->n_rw_fds, report);
+                break;
+        case F_SELF: {
+                scmp_datum_t self = (scmp_datum_t)getpid();
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, self));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A0(SCMP_CMP_NE, self));
+                break;
+        }
+        case F_EACCES:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
+                break;
+        case F_TCGETS:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A1(SCMP_CMP_NE, TCGETS));
+                break;
+        default:
+                rc = -EINVAL;
+        }
+        return rc;
+}
+
+static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
+{
+        static const size_t nrules = sizeof rules / sizeof rules[0];
+        bool ruled[NR_MAX] = { false };
+        int rc;
+
+        /* Sanitizer rows first: where one names a syscall a real row
+         * names too, its looser filter is the one that applies. */
+        for (int pass = 0; pass < 2; pass++) {
+                for (size_t i = 0; i < nrules; i++) {
+                        const wsbx_seccomp_rule *row = &rules[i];
+                        int nr;
+
+                        if (row->sanitizer_only != (pass == 0))
+                                continue;
+                        if (row->sanitizer_only && !WSBX_SANITIZER_BUILD)
+                                continue;
+                        nr = seccomp_syscall_resolve_name(row->name);
+                        if (nr < 0 || nr >= NR_MAX || ruled[nr])
+                                continue;       /* not on this architecture, or done */
+                        ruled[nr] = true;
+                        rc = add_row(ctx, row, nr, p, report);
+                        if (rc < 0)
+                                return rc;
+                }
+        }
+        if (!report)
+                return 0;
+        for (int nr = 0; nr < NR_MAX; nr++) {
+                if (ruled[nr] || !wsbx_seccomp_syscall_name(nr))
+                        continue;
+                rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 0);
+                if (rc < 0)
+                        return rc;
+        }
+        return 0;
+}
+
+int wsbx_seccomp_load(const wsbx_jail_policy *p, struct wsbx_jail_report *report)
+{
+        bool want_report = p->report_denied && report;
+        scmp_filter_ctx ctx;
+        int rc;
+
+#if defined(__x86_64__)
+        if (want_report) {
+                struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
+
+                report_page = report;
+                sigemptyset(&sa.sa_mask);
+                if (sigaction(SIGSYS, &sa, NULL) < 0)
+                        return -errno;
+        }
+#else
+        want_report = false;
+#endif
+        ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        if (!ctx)
+                return -ENOMEM;
+        rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+        if (!rc)
+                rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+        /* A binary tree of syscall numbers: the trap rows make the list
+         * long, and every call the worker makes walks it. */
+        if (!rc)
+                rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        if (!rc)
+                rc = build(ctx, p, want_report);
+        if (!rc)
+                rc = seccomp_load(ctx);
+        seccomp_release(ctx);
+        return rc < 0 ? rc : 0;
+}
