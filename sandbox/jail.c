@@ -11,6 +11,11 @@
  * (never RLIMIT_AS: guard regions reserve terabytes); every fd but
  * keep_fds closed; then child_main.
  *
+ * With policy.cgroup the worker gets its own cgroup (cgroup.c): born in
+ * the v2 one through CLONE_INTO_CGROUP, added to the v1 ones by the parent
+ * before it says go, removed on release; a SIGKILL death while the
+ * cgroup counted an OOM kill is reported as WSBX_JAIL_OOM.
+ *
  * The empty root is a tmpfs mounted over /tmp (or /proc) of the private
  * mount tree, made the root with pivot_root(".", ".") and the old root
  * detached, then remounted read-only. pivot_root rather than chroot: a
@@ -56,6 +61,9 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
@@ -154,6 +162,7 @@ static bool try_ns(unsigned long flags)
         return true;
 }
 
+static unsigned cgroup_logged, cgroup_limits_logged;
 static unsigned avail_ns;
 static pthread_once_t avail_once = PTHREAD_ONCE_INIT;
 static unsigned ns_logged[N_NS];
@@ -298,8 +307,7 @@ struct spawn_ctx {
         pid_t parent;
 };
 
-/* Exit codes of a child that could not finish setting up. */
-#define CHILD_SETUP_FAILED 125
+#define CHILD_SETUP_FAILED WSBX_JAIL_SETUP_FAILED
 
 static void child_setup(const struct spawn_ctx *s)
 {
@@ -363,7 +371,7 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         for (size_t i = 0; i < N_NS; i++)
                 if ((p->want_ns & ns_table[i].bit) && !(avail & ns_table[i].bit))
                         wsbx_jail_log_once(&ns_logged[i], ns_table[i].msg);
-        s.ns = p->want_ns & avail;
+        s.ns = (p->want_ns | p->require_ns) & avail;
         /* Without a user namespace the others need privilege we may lack;
          * the probe said they work, so the caller has it. */
         out->report = mmap(NULL, sizeof *out->report, PROT_READ | PROT_WRITE,
@@ -377,6 +385,22 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                 goto fail;
         }
         s.sync_rd = sync[0];
+        if (p->cgroup) {
+                static _Atomic unsigned seq;
+                char name[48];
+
+                snprintf(name, sizeof name, "w%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
+                if (wsbx_cgroup_create(name, p->memory_max, p->pids_max, &out->cg) == 0)
+                        out->has_cgroup = true;
+                else
+                        wsbx_jail_log_once(&cgroup_logged,
+                                           "wsbx: no cgroup could be made for workers: no memory or pid limits");
+                if (out->has_cgroup && (p->memory_max || p->pids_max) &&
+                    out->cg.limits != ((p->memory_max ? WSBX_CGROUP_MEMORY : 0u) |
+                                       (p->pids_max ? WSBX_CGROUP_PIDS : 0u)))
+                        wsbx_jail_log_once(&cgroup_limits_logged,
+                                           "wsbx: some worker cgroup limits could not be set");
+        }
         /* PDEATHSIG follows the spawning thread: watch that thread where
          * the kernel can (PIDFD_THREAD, 6.9), else the process. */
         s.parent_pidfd = (int)syscall(SYS_pidfd_open, gettid(), PIDFD_THREAD);
@@ -384,7 +408,18 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                 s.parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
         ca.flags = CLONE_PIDFD | ns_flags(s.ns);
         ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+        if (out->has_cgroup && out->cg.v2_fd >= 0) {
+                ca.flags |= CLONE_INTO_CGROUP;
+                ca.cgroup = (uint64_t)out->cg.v2_fd;
+        }
         pid = sys_clone3(&ca);
+        if (pid < 0 && (ca.flags & CLONE_INTO_CGROUP)) {
+                /* A v2 cgroup we cannot be born into (a threaded or
+                 * domain-invalid parent): go on without it. */
+                ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+                ca.cgroup = 0;
+                pid = sys_clone3(&ca);
+        }
         if (pid == 0) {
                 close(sync[1]);
                 self_report = out->report;
@@ -405,6 +440,8 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         rc = 0;
         if (s.ns & WSBX_NS_USER)
                 rc = map_ids((pid_t)pid, uid, gid);
+        if (!rc && out->has_cgroup)
+                rc = wsbx_cgroup_add_v1(&out->cg, (int)pid);
         if (!rc && write(sync[1], "g", 1) != 1)
                 rc = -EPIPE;
         close(sync[1]);
@@ -414,6 +451,9 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         }
         return 0;
 fail:
+        if (out->has_cgroup)
+                wsbx_cgroup_destroy(&out->cg);
+        out->has_cgroup = false;
         munmap(out->report, sizeof *out->report);
         out->report = NULL;
         return rc;
@@ -468,6 +508,8 @@ int wsbx_jail_wait(wsbx_jail_child *c, wsbx_jail_death *d)
         }
         d->status = si.si_status;
         d->cause = si.si_status == SIGSYS ? WSBX_JAIL_SECCOMP : WSBX_JAIL_SIGNALED;
+        if (si.si_status == SIGKILL && c->has_cgroup && wsbx_cgroup_oom_killed(&c->cg))
+                d->cause = WSBX_JAIL_OOM;
         if (d->cause == WSBX_JAIL_SECCOMP)
                 decode_report(c, d);
         return 0;
@@ -486,6 +528,10 @@ void wsbx_jail_release(wsbx_jail_child *c)
                 }
                 close(c->pidfd);
                 c->pidfd = -1;
+        }
+        if (c->has_cgroup) {
+                wsbx_cgroup_destroy(&c->cg);
+                c->has_cgroup = false;
         }
         if (c->report) {
                 munmap(c->report, sizeof *c->report);

@@ -216,6 +216,42 @@ int wsbx_sup_loop_set_deadline(wsbx_sup_loop *l, uint64_t cookie, uint64_t ns);
 int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64_t timeout_ns);
 
 /* ------------------------------------------------------------------------ */
+/* cgroup.c - one cgroup per worker (v2 where writable, else v1)            */
+/* ------------------------------------------------------------------------ */
+
+#define WSBX_CGROUP_PATH_MAX 192
+
+enum {
+        WSBX_CGROUP_MEMORY = 1u << 0,   /* a memory limit is in force */
+        WSBX_CGROUP_PIDS = 1u << 1,     /* a pids limit is in force */
+};
+
+typedef struct wsbx_cgroup {
+        char v2[WSBX_CGROUP_PATH_MAX];  /* "" when none */
+        char v1_mem[WSBX_CGROUP_PATH_MAX];
+        char v1_pids[WSBX_CGROUP_PATH_MAX];
+        int v2_fd;                      /* owned; for CLONE_INTO_CGROUP, -1 */
+        uint64_t id;                    /* the v2 cgroup's id, 0 when none */
+        unsigned limits;                /* WSBX_CGROUP_* */
+} wsbx_cgroup;
+
+/* Makes wsbx/<name> in the v2 hierarchy (limits where its controllers
+ * are enabled) and, for limits v2 cannot hold, in the v1 memory and pids
+ * hierarchies (0 for a limit leaves it out). Returns 0 when at least one
+ * cgroup exists, -ENOTSUP when none could be made. Free with destroy. */
+int wsbx_cgroup_create(const char *name, uint64_t memory_max, uint32_t pids_max,
+                       wsbx_cgroup *cg);
+
+/* Moves pid into the v1 cgroups (v2 membership comes from clone3). */
+int wsbx_cgroup_add_v1(const wsbx_cgroup *cg, int pid);
+
+/* Whether the memory controller killed something in it. */
+bool wsbx_cgroup_oom_killed(const wsbx_cgroup *cg);
+
+/* Removes the cgroups (their processes must be reaped) and closes v2_fd. */
+void wsbx_cgroup_destroy(wsbx_cgroup *cg);
+
+/* ------------------------------------------------------------------------ */
 /* jail.c - the worker jail: spawn into namespaces, rlimits, lockdown       */
 /* ------------------------------------------------------------------------ */
 
@@ -287,6 +323,10 @@ typedef struct wsbx_jail_policy {
          * the worker dies; false kills at once with no report. */
         bool report_denied;
         bool require_landlock;  /* fail lockdown where Landlock is missing */
+        /* A cgroup per worker (cgroup.c); limits of 0 are left out. */
+        bool cgroup;
+        uint64_t memory_max;
+        uint32_t pids_max;
 } wsbx_jail_policy;
 
 /* Fills the defaults: every namespace wanted, none required, no fds, no
@@ -311,6 +351,8 @@ typedef struct wsbx_jail_child {
         unsigned ns;                    /* WSBX_NS_* actually created */
         struct wsbx_jail_report *report; /* owned shared page (MAP_SHARED) */
         bool reaped;
+        bool has_cgroup;
+        wsbx_cgroup cg;                 /* owned when has_cgroup */
 } wsbx_jail_child;
 
 /* The child: runs child_main(arg) in the new process with every fd closed
@@ -333,8 +375,12 @@ typedef enum wsbx_jail_cause {
         WSBX_JAIL_EXITED = 1,   /* status = exit code */
         WSBX_JAIL_SIGNALED,     /* status = signal number */
         WSBX_JAIL_SECCOMP,      /* killed by SIGSYS: a denied syscall */
-        WSBX_JAIL_OOM,          /* killed by SIGKILL and its cgroup saw an OOM kill */
+        WSBX_JAIL_OOM,          /* SIGKILL, and its cgroup saw an OOM kill */
 } wsbx_jail_cause;
+
+/* The exit code of a child that could not finish its jail setup (parent
+ * gone, mount or rlimit refused) and never ran child_main. */
+#define WSBX_JAIL_SETUP_FAILED 125
 
 typedef struct wsbx_jail_death {
         wsbx_jail_cause cause;

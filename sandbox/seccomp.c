@@ -25,6 +25,11 @@
  * call still did not happen, so it gains nothing it could not do with
  * the allowed calls. It cannot make the supervisor read outside the page.
  *
+ * Sanitizer builds: the runtimes cached /proc/self/maps and the binary's
+ * name at spawn (jail.c), and their rows make open, openat and readlink
+ * fail with EACCES instead of killing, so that an error report falls back
+ * to that cache and completes; the call still never runs.
+ *
  * io_uring_setup/enter/register are trapped and kill like everything else
  * rather than failing with ENOSYS: nothing in the worker probes for
  * io_uring, so any call is hostile, and a silent ENOSYS would let an

@@ -827,6 +827,8 @@ static void state_after_label(x64_cc *c, uint32_t height, uint32_t n, const wsbx
                 x64_push_slot(c, types[i]);
 }
 
+static void loop_preload(x64_cc *c);
+
 static void op_block(x64_cc *c, uint8_t kind, const x64_imm *imm)
 {
         x64_ctl *k = push_ctl(c, kind, imm);
@@ -834,6 +836,7 @@ static void op_block(x64_cc *c, uint8_t kind, const x64_imm *imm)
                 return;
         enter_block(c, k);
         if (kind == X64_CTL_LOOP) {
+                loop_preload(c);
                 k->lc_valid = c->lc_valid;
                 memcpy(k->lc_local, c->lc_local, sizeof k->lc_local);
                 wsbx_asm_bind(&c->a, k->label);
@@ -1166,6 +1169,76 @@ static inline bool read_imm_fast(x64_cc *c, wsbx_opcode op, x64_imm *imm)
                 return true;
         }
         return read_imm(c, op, imm);
+}
+
+static wsbx_opcode read_op(x64_cc *c);
+
+/* Before a loop header: looks ahead over (at most the first 128
+ * instructions of) the loop body for locals it reads before writing, and
+ * loads up to 6 of them into spare registers, so that they enter the
+ * header's cache and stay in registers across iterations. The look-ahead
+ * reads through a copy of the reader with its own error record and gives
+ * up quietly on anything odd; the real pass reports errors. */
+static void loop_preload(x64_cc *c)
+{
+        enum { MAX_PRELOAD = 6, MAX_SCAN = 128, MAX_SEEN = 32 };
+        wsbx_reader save = c->r;
+        wsbx_error dummy;
+        c->r.err = &dummy;
+        uint32_t want[MAX_PRELOAD], seen[MAX_SEEN];
+        unsigned nwant = 0, nseen = 0, depth = 0;
+        for (unsigned n = 0; n < MAX_SCAN && nwant < MAX_PRELOAD && nseen < MAX_SEEN; n++) {
+                wsbx_opcode op = read_op(c);
+                if (op == WSBX_OP_INVALID || wsbx_ops[op].imm == WSBX_IMM_SELECT_T)
+                        break;
+                x64_imm imm = { 0 };
+                if (!read_imm_fast(c, op, &imm))
+                        break;
+                if (op == WSBX_OP_block || op == WSBX_OP_loop || op == WSBX_OP_if) {
+                        depth++;
+                } else if (op == WSBX_OP_end) {
+                        if (depth == 0)
+                                break;
+                        depth--;
+                } else if (op == WSBX_OP_local_get || op == WSBX_OP_local_set ||
+                           op == WSBX_OP_local_tee) {
+                        if (imm.a >= c->nlocals)
+                                break;
+                        bool old = false;
+                        for (unsigned i = 0; i < nseen && !old; i++)
+                                old = seen[i] == imm.a;
+                        if (old)
+                                continue;
+                        seen[nseen++] = (uint32_t)imm.a;
+                        if (op == WSBX_OP_local_get)
+                                want[nwant++] = (uint32_t)imm.a;
+                }
+        }
+        c->r = save;
+        for (unsigned i = 0; i < nwant; i++) {
+                uint32_t x = want[i];
+                wsbx_valtype t = c->local_type[x];
+                uint32_t m = c->lc_valid & (x64_is_float_type(t) ? ~0xffffu : 0xffffu);
+                bool cached = false;
+                while (m && !cached) {
+                        unsigned b = (unsigned)__builtin_ctz(m);
+                        m &= m - 1;
+                        cached = c->lc_local[b] == x;
+                }
+                if (cached || !x64_have_spare(c, t))
+                        continue;
+                if (x64_is_float_type(t)) {
+                        unsigned r = x64_alloc_xmm(c);
+                        x64_load_typed(c, t, r, x64_local(c, x));
+                        x64_free_xmm(c, r);
+                        x64_lc_note(c, t, r, x);
+                } else {
+                        wsbx_gpr r = x64_alloc_gpr(c);
+                        x64_load_typed(c, t, r, x64_local(c, x));
+                        x64_free_gpr(c, r);
+                        x64_lc_note(c, t, r, x);
+                }
+        }
 }
 
 static wsbx_opcode read_op(x64_cc *c)

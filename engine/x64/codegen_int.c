@@ -798,18 +798,11 @@ void x64_local_get(x64_cc *c, uint32_t x)
                 x64_push_reg(c, t, d);
                 return;
         }
+        /* A miss loads into a register the stack owns; keeping a cached
+         * copy as well costs a move per miss in code size and compile time
+         * for little gain, since loops preload the locals they read. */
         unsigned r = alloc_for(c, t);
         x64_load_typed(c, t, r, x64_local(c, x));
-        if (x64_have_spare(c, t)) {
-                unsigned d = alloc_for(c, t);
-                reg_copy(c, t, d, r);
-                if (x64_is_float_type(t))
-                        x64_free_xmm(c, r);
-                else
-                        x64_free_gpr(c, r);
-                x64_lc_note(c, t, r, x);
-                r = d;
-        }
         x64_push_reg(c, t, r);
 }
 

@@ -604,6 +604,16 @@ Test(jail, pdeathsig_kills_orphan)
 
 /* ---- kill and leaks ---- */
 
+static int do_sleep_plain(void *arg)
+{
+        struct timespec ts = { 1, 0 };
+
+        (void)arg;
+        while (nanosleep(&ts, NULL) == 0 || errno == EINTR)
+                ;
+        return 1;
+}
+
 Test(jail, parent_dying_at_once_leaves_no_worker)
 {
         int alive[2], info[2];
@@ -743,4 +753,116 @@ Test(jail, table_names_are_syscalls)
                 cr_assert(found, "%s is no syscall here", t[i].name);
                 cr_assert(t[i].reason[0], "%s has no reason", t[i].name);
         }
+}
+
+/* ---- cgroup ---- */
+
+static int do_hog(void *arg)
+{
+        wsbx_jail_policy p;
+        size_t len = (size_t)128 << 20;
+        char *m;
+
+        (void)arg;
+        test_policy(&p);
+        if (wsbx_jail_lockdown(&p))
+                return 100;
+        m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+                return 1;
+        for (size_t i = 0; i < len; i += 4096)
+                m[i] = 1;
+        return 2; /* the limit did not hold */
+}
+
+Test(jail, cgroup_memory_limit_oom)
+{
+        wsbx_jail_policy p;
+        wsbx_jail_child c;
+        wsbx_jail_death d;
+        int keep[] = { 2 };
+        char path[WSBX_CGROUP_PATH_MAX];
+
+        test_policy(&p);
+        p.cgroup = true;
+        p.memory_max = 32 << 20;
+        cr_assert_eq(wsbx_jail_spawn(&p, keep, 1, do_hog, NULL, &c), 0);
+        if (!c.has_cgroup || !(c.cg.limits & WSBX_CGROUP_MEMORY)) {
+                wsbx_jail_release(&c);
+                cr_skip_test("no memory cgroup can be made on this host");
+        }
+        memcpy(path, c.cg.v1_mem[0] ? c.cg.v1_mem : c.cg.v2, sizeof path);
+        cr_assert_eq(access(path, F_OK), 0);
+        cr_assert_eq(wsbx_jail_wait(&c, &d), 0);
+        cr_assert_eq(d.cause, WSBX_JAIL_OOM, "cause %d status %d", d.cause, d.status);
+        wsbx_jail_release(&c);
+        cr_assert(access(path, F_OK) < 0, "%s left behind", path);
+}
+
+static int do_fork_twice(void *arg)
+{
+        pid_t a, b;
+
+        (void)arg;
+        /* Before lockdown: pids.max 2 leaves room for one child only. */
+        a = fork();
+        if (a == 0)
+                _exit(0);
+        b = fork();
+        if (b == 0)
+                _exit(0);
+        if (a < 0)
+                return 1;
+        if (b >= 0 || errno != EAGAIN)
+                return 2;
+        return 0;
+}
+
+Test(jail, cgroup_pids_limit)
+{
+        wsbx_jail_policy p;
+        wsbx_jail_child c;
+        wsbx_jail_death d;
+        int keep[] = { 2 };
+
+        test_policy(&p);
+        p.cgroup = true;
+        p.pids_max = 2;
+        cr_assert_eq(wsbx_jail_spawn(&p, keep, 1, do_fork_twice, NULL, &c), 0);
+        if (!c.has_cgroup || !(c.cg.limits & WSBX_CGROUP_PIDS)) {
+                wsbx_jail_release(&c);
+                cr_skip_test("no pids cgroup can be made on this host");
+        }
+        cr_assert_eq(wsbx_jail_wait(&c, &d), 0);
+        cr_assert_eq(d.cause, WSBX_JAIL_EXITED);
+        cr_assert_eq(d.status, 0, "pids check %d failed", d.status);
+        wsbx_jail_release(&c);
+}
+
+Test(jail, cgroup_v2_id)
+{
+        wsbx_jail_policy p;
+        wsbx_jail_child c;
+        int keep[] = { 2 };
+        char path[64], buf[4096] = "";
+        FILE *f;
+        size_t n;
+
+        test_policy(&p);
+        p.cgroup = true;
+        cr_assert_eq(wsbx_jail_spawn(&p, keep, 1, do_sleep_plain, NULL, &c), 0);
+        if (!c.has_cgroup || !c.cg.v2[0]) {
+                wsbx_jail_release(&c);
+                cr_skip_test("no writable cgroup v2 hierarchy on this host");
+        }
+        cr_assert_neq(c.cg.id, 0);
+        snprintf(path, sizeof path, "/proc/%d/cgroup", c.pid);
+        f = fopen(path, "r");
+        cr_assert(f);
+        n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = 0;
+        fclose(f);
+        /* Born in it (CLONE_INTO_CGROUP): the v2 line names wsbx/<name>. */
+        cr_assert(strstr(buf, "0::/wsbx/w"), "%s", buf);
+        wsbx_jail_release(&c);
 }
