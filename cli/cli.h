@@ -44,6 +44,16 @@ extern const cli_command cli_validate, cli_inspect, cli_wast, cli_run, cli_compi
  * "wsbx: FILE: reason" to stderr and returns false. */
 bool cli_read_file(const char *path, uint8_t **out, size_t *len);
 
+/* Decodes and validates a module (binary or text) from bytes the caller
+ * keeps. On success *out is the module (the caller frees it with
+ * wsbx_module_delete); on failure prints "FILE:...: kind: msg" to stderr,
+ * leaves *out NULL and returns false. */
+bool cli_decode_module(const char *path, const uint8_t *bytes, size_t len, wsbx_module **out);
+
+/* cli_read_file then cli_decode_module; the file's bytes are freed before
+ * return. Same ownership and error output as cli_decode_module. */
+bool cli_load_module(const char *path, wsbx_module **out);
+
 /* Prints an engine error as "FILE:LINE:COL: kind: msg" (text positions),
  * "FILE:0xOFFSET: kind: msg" (binary) or "FILE: kind: msg", plus newline. */
 void cli_print_error(FILE *f, const char *file, const wsbx_error *err);
@@ -74,10 +84,10 @@ void cli_put_json_string(FILE *f, const char *p, size_t len);
 bool cli_is_artifact(const uint8_t *bytes, size_t len);
 
 /* Decodes, validates and compiles a module (binary or text) read from
- * `path`. On success *art / *art_len hold the artifact (free()) and, if
- * `module` is not NULL, *module the decoded module (wsbx_module_delete).
- * On failure prints "FILE:...: kind: msg" to stderr and returns false. */
+ * `path`; the caller keeps `bytes`. On success *art / *art_len hold the
+ * artifact (the caller frees it with free()). On failure prints
+ * "FILE:...: kind: msg" to stderr and returns false. */
 bool cli_compile_module(const char *path, const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
-                        uint8_t **art, size_t *art_len, wsbx_module **module);
+                        uint8_t **art, size_t *art_len);
 
 #endif

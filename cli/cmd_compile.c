@@ -24,14 +24,12 @@ bool cli_is_artifact(const uint8_t *bytes, size_t len)
 }
 
 bool cli_compile_module(const char *path, const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
-                        uint8_t **art, size_t *art_len, wsbx_module **module)
+                        uint8_t **art, size_t *art_len)
 {
-        wsbx_module *m = NULL;
+        wsbx_module *m;
         wsbx_error err = {0};
-        if (wsbx_module_load(bytes, len, NULL, &m, &err) != WSBX_OK) {
-                cli_print_error(stderr, path, &err);
+        if (!cli_decode_module(path, bytes, len, &m))
                 return false;
-        }
         if (wsbx_compile(m, opts, art, art_len, &err) != WSBX_OK) {
                 /* Compile errors have no position in the input. */
                 err.offset = SIZE_MAX;
@@ -40,10 +38,7 @@ bool cli_compile_module(const char *path, const uint8_t *bytes, size_t len, cons
                 wsbx_module_delete(m);
                 return false;
         }
-        if (module)
-                *module = m;
-        else
-                wsbx_module_delete(m);
+        wsbx_module_delete(m);
         return true;
 }
 
@@ -151,7 +146,7 @@ static int run(int argc, char **argv)
                 fprintf(stderr, "wsbx: %s: already a compiled artifact\n", in);
                 ok = false;
         }
-        ok = ok && cli_compile_module(in, bytes, len, &opts, &art, &art_len, NULL);
+        ok = ok && cli_compile_module(in, bytes, len, &opts, &art, &art_len);
         ok = ok && write_file(out, art, art_len);
         if (ok)
                 printf("%s: %zu bytes\n", out, art_len);

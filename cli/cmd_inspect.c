@@ -380,18 +380,9 @@ static int run(int argc, char **argv)
         if (!path)
                 return cli_usage("inspect", "no input file");
 
-        uint8_t *bytes;
-        size_t len;
-        if (!cli_read_file(path, &bytes, &len))
+        wsbx_module *m;
+        if (!cli_load_module(path, &m))
                 return CLI_EXIT_FAIL;
-        wsbx_module *m = NULL;
-        wsbx_error err = {0};
-        wsbx_errkind k = wsbx_module_load(bytes, len, NULL, &m, &err);
-        free(bytes);
-        if (k != WSBX_OK) {
-                cli_print_error(stderr, path, &err);
-                return CLI_EXIT_FAIL;
-        }
         if (json)
                 print_json(path, m);
         else

@@ -146,17 +146,6 @@ static bool parse_arg(const char *s, wsbx_valtype t, wsbx_val_raw *v)
         return false;
 }
 
-static void put_float(double x, bool single)
-{
-        char buf[64];
-        for (int prec = 1; prec <= 17; prec++) {
-                snprintf(buf, sizeof buf, "%.*g", prec, x);
-                if (single ? strtof(buf, NULL) == (float)x : strtod(buf, NULL) == x)
-                        break;
-        }
-        fputs(buf, stdout);
-}
-
 static void print_result(wsbx_valtype t, const wsbx_val_raw *v)
 {
         switch (t) {
@@ -172,7 +161,7 @@ static void print_result(wsbx_valtype t, const wsbx_val_raw *v)
                 if (isnan(f) && (v->f32 & 0x7fffff) != 0x400000)
                         printf("%snan:0x%" PRIx32, signbit(f) ? "-" : "", v->f32 & 0x7fffff);
                 else
-                        put_float((double)f, true);
+                        wsbx_print_float(stdout, (double)f, true);
                 break;
         }
         case WSBX_F64: {
@@ -182,7 +171,7 @@ static void print_result(wsbx_valtype t, const wsbx_val_raw *v)
                 if (isnan(d) && payload != 0x8000000000000ull)
                         printf("%snan:0x%" PRIx64, signbit(d) ? "-" : "", payload);
                 else
-                        put_float(d, false);
+                        wsbx_print_float(stdout, d, false);
                 break;
         }
         case WSBX_V128:
@@ -307,7 +296,7 @@ static int run_file(const struct opts *o)
                 art = bytes;
                 art_len = len;
                 bytes = NULL;
-        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len, NULL)) {
+        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len)) {
                 goto out;
         }
         if ((rc = wsbx_session_open(&s)) < 0) {

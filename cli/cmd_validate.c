@@ -11,18 +11,9 @@
 
 static bool validate_one(const char *path)
 {
-        uint8_t *bytes;
-        size_t len;
-        if (!cli_read_file(path, &bytes, &len))
+        wsbx_module *m;
+        if (!cli_load_module(path, &m))
                 return false;
-        wsbx_module *m = NULL;
-        wsbx_error err = {0};
-        wsbx_errkind k = wsbx_module_load(bytes, len, NULL, &m, &err);
-        free(bytes);
-        if (k != WSBX_OK) {
-                cli_print_error(stderr, path, &err);
-                return false;
-        }
         wsbx_module_delete(m);
         printf("%s: valid\n", path);
         return true;

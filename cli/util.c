@@ -28,6 +28,10 @@ bool cli_read_file(const char *path, uint8_t **out, size_t *len)
                 close(fd);
                 return false;
         }
+        /* A regular file gets room for its size plus the NUL plus one
+         * byte, so the read that finds EOF needs no second buffer; pipes
+         * grow by doubling. Either way at most CLI_FILE_MAX + 1 bytes are
+         * read, and the extra byte is what tells "too large" apart. */
         size_t cap = 1 << 16, n = 0;
         if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
                 if ((uint64_t)st.st_size > CLI_FILE_MAX) {
@@ -36,25 +40,26 @@ bool cli_read_file(const char *path, uint8_t **out, size_t *len)
                         close(fd);
                         return false;
                 }
-                cap = (size_t)st.st_size + 1;
+                cap = (size_t)st.st_size + 2;
         }
         uint8_t *buf = malloc(cap);
         bool ok = buf != NULL;
         while (ok) {
+                if (n > CLI_FILE_MAX) {
+                        fprintf(stderr, "wsbx: %s: file too large (limit %zu bytes)\n", path, CLI_FILE_MAX);
+                        ok = false;
+                        break;
+                }
                 if (n + 1 >= cap) {
-                        if (cap > CLI_FILE_MAX) {
-                                fprintf(stderr, "wsbx: %s: file too large (limit %zu bytes)\n", path,
-                                        CLI_FILE_MAX);
-                                ok = false;
-                                break;
-                        }
-                        uint8_t *nb = realloc(buf, cap * 2);
+                        size_t ncap = cap * 2 < CLI_FILE_MAX + 2 ? cap * 2 : CLI_FILE_MAX + 2;
+                        uint8_t *nb = realloc(buf, ncap);
                         if (!nb) {
+                                fprintf(stderr, "wsbx: %s: out of memory\n", path);
                                 ok = false;
                                 break;
                         }
                         buf = nb;
-                        cap *= 2;
+                        cap = ncap;
                 }
                 ssize_t r = read(fd, buf + n, cap - 1 - n);
                 if (r < 0) {
@@ -80,6 +85,29 @@ bool cli_read_file(const char *path, uint8_t **out, size_t *len)
         *out = buf;
         *len = n;
         return true;
+}
+
+bool cli_decode_module(const char *path, const uint8_t *bytes, size_t len, wsbx_module **out)
+{
+        wsbx_error err = {0};
+        *out = NULL;
+        if (wsbx_module_load(bytes, len, NULL, out, &err) != WSBX_OK) {
+                cli_print_error(stderr, path, &err);
+                return false;
+        }
+        return true;
+}
+
+bool cli_load_module(const char *path, wsbx_module **out)
+{
+        uint8_t *bytes;
+        size_t len;
+        *out = NULL;
+        if (!cli_read_file(path, &bytes, &len))
+                return false;
+        bool ok = cli_decode_module(path, bytes, len, out);
+        free(bytes);
+        return ok;
 }
 
 void cli_format_error(char *buf, size_t size, const wsbx_error *err)

@@ -1,9 +1,10 @@
 /* engine.h - the engine's one interface header.
  *
  * The engine is pure computation on bytes: it turns WebAssembly binary or
- * text into a decoded, validated module (and, later, into machine code). It
- * has no global state and touches no OS resource besides memory, so it runs
- * unchanged inside a jailed compile worker.
+ * text into a decoded, validated module and compiles that into an artifact
+ * of x86-64 machine code (wsbx_compile, below). It has no global state and
+ * touches no OS resource besides memory, so it runs unchanged inside a
+ * jailed compile worker.
  *
  * Life cycle of a module:
  *

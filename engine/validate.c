@@ -295,12 +295,26 @@ static inline bool rd_skip(struct vstate *v, size_t n)
         return truncated(v, false);
 }
 
-/* Skips a signed LEB128 constant of `bits` bits, checking its encoding. */
+/* Skips a signed LEB128 constant of `bits` bits, checking its encoding.
+ * Only the last allowed byte carries encoding rules, so a constant that
+ * ends before it is well formed whatever its bytes; the rest (and bodies
+ * too short to hold a constant of the longest form) take the full reader,
+ * which reports errors exactly as before. */
 HOT bool rd_sleb_skip(struct vstate *v, unsigned bits)
 {
-        if (__builtin_expect(v->r.p < v->r.end && !(*v->r.p & 0x80), 1)) {
-                v->r.p++;
+        const uint8_t *p = v->r.p;
+        const unsigned max = (bits + 6) / 7;
+        if (__builtin_expect(p < v->r.end && !(*p & 0x80), 1)) {
+                v->r.p = p + 1;
                 return true;
+        }
+        if (__builtin_expect((size_t)(v->r.end - p) >= max, 1)) {
+                for (unsigned i = 1; i + 1 < max; i++) {
+                        if (!(p[i] & 0x80)) {
+                                v->r.p = p + i + 1;
+                                return true;
+                        }
+                }
         }
         int64_t x;
         if (wsbx_read_sleb(&v->r, bits, &x))
@@ -348,7 +362,21 @@ HOT bool read_op(struct vstate *v, unsigned *out)
 /* Block types: 0x40, a value type, or a type index as a non-negative s33.
  * The reference decoder tries the index first, so a negative s33 that is
  * not a value type is malformed. */
-static bool read_blocktype(struct vstate *v, struct imm *im)
+static bool read_blocktype_index(struct vstate *v, struct imm *im)
+{
+        size_t off = wsbx_reader_offset(&v->r);
+        int64_t x;
+        if (!wsbx_read_sleb(&v->r, 33, &x))
+                return read_failed(v);
+        if (x < 0)
+                return malformed(v, off, "malformed value type");
+        im->bt = BT_INDEX;
+        im->a = (uint32_t)x;
+        return true;
+}
+
+/* The common forms inline; a type index goes out of line. */
+HOT bool read_blocktype(struct vstate *v, struct imm *im)
 {
         if (v->r.p >= v->r.end)
                 return truncated(v, false);
@@ -364,15 +392,7 @@ static bool read_blocktype(struct vstate *v, struct imm *im)
                 im->a = b;
                 return true;
         }
-        size_t off = wsbx_reader_offset(&v->r);
-        int64_t x;
-        if (!wsbx_read_sleb(&v->r, 33, &x))
-                return read_failed(v);
-        if (x < 0)
-                return malformed(v, off, "malformed value type");
-        im->bt = BT_INDEX;
-        im->a = (uint32_t)x;
-        return true;
+        return read_blocktype_index(v, im);
 }
 
 static bool need_datacount(struct vstate *v)

@@ -205,6 +205,11 @@ int wsbx_spectest_instantiate(wsbx_session *s, FILE *out, wsbx_handle *instance,
  * "666.6 : f32", plus a newline. */
 void wsbx_spectest_print_value(FILE *out, wsbx_valtype t, const wsbx_val_raw *v);
 
+/* Writes x as the shortest decimal that reads back as the same value (as a
+ * float when `single`, else as a double); no newline. NaN and infinity come
+ * out as "nan"/"inf"; callers that show NaN payloads test for NaN first. */
+void wsbx_print_float(FILE *out, double x, bool single);
+
 /* ------------------------------------------------------------------------ */
 /* proto.c - descriptors, payloads, validation                              */
 /* ------------------------------------------------------------------------ */
@@ -384,7 +389,9 @@ typedef struct wsbx_ep_stats {
 void wsbx_ep_get_stats(const wsbx_endpoint *ep, wsbx_ep_stats *out);
 
 /* A loopback channel: the supervisor's endpoint, and a thread running
- * fn(worker endpoint, arg). */
+ * fn(worker endpoint, arg). Returns 0 or -errno. On success *out owns the
+ * channel, the thread and both endpoints (*sup points into it and stays
+ * valid until wsbx_loopback_stop); `arg` stays the caller's. */
 typedef struct wsbx_loopback wsbx_loopback;
 int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_endpoint **sup);
 /* Waits for the worker thread to end (after it received CLOSE or saw the

@@ -55,8 +55,7 @@ static const struct {
 };
 #define NPRINTERS (sizeof printers / sizeof printers[0])
 
-/* Shortest decimal that reads back as the same float. */
-static void put_float(FILE *out, double x, bool single)
+void wsbx_print_float(FILE *out, double x, bool single)
 {
         char buf[64];
         for (int prec = 1; prec <= 17; prec++) {
@@ -82,7 +81,7 @@ void wsbx_spectest_print_value(FILE *out, wsbx_valtype t, const wsbx_val_raw *v)
                 if (isnan(f))
                         fprintf(out, "%snan:0x%" PRIx32, signbit(f) ? "-" : "", v->f32 & 0x7fffff);
                 else
-                        put_float(out, (double)f, true);
+                        wsbx_print_float(out, (double)f, true);
                 break;
         }
         case WSBX_F64: {
@@ -91,7 +90,7 @@ void wsbx_spectest_print_value(FILE *out, wsbx_valtype t, const wsbx_val_raw *v)
                 if (isnan(d))
                         fprintf(out, "%snan:0x%" PRIx64, signbit(d) ? "-" : "", (uint64_t)(v->f64 & 0xfffffffffffffull));
                 else
-                        put_float(out, d, false);
+                        wsbx_print_float(out, d, false);
                 break;
         }
         default:

@@ -283,6 +283,7 @@ void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x)
         unsigned b = x64_is_float_type(t) ? LC_XMM + reg : reg;
         c->lc_local[b] = x;
         c->lc_valid |= 1u << b;
+        c->lc_bit[x] = (uint8_t)b;
 }
 
 /* Whether a register of t's class is free and caches nothing. */
@@ -291,64 +292,6 @@ bool x64_have_spare(const x64_cc *c, wsbx_valtype t)
         if (x64_is_float_type(t))
                 return XMM_POOL & ~c->xmm_used & ~(c->lc_valid >> LC_XMM);
         return GPR_POOL & ~c->gpr_used & ~c->lc_valid;
-}
-
-/* Whether the current cache includes loop k's header cache. */
-static bool lc_satisfies(const x64_cc *c, const x64_ctl *k)
-{
-        if ((c->lc_valid & k->lc_valid) != k->lc_valid)
-                return false;
-        uint32_t m = k->lc_valid;
-        while (m) {
-                unsigned b = (unsigned)__builtin_ctz(m);
-                m &= m - 1;
-                if (c->lc_local[b] != k->lc_local[b])
-                        return false;
-        }
-        return true;
-}
-
-/* On a back edge to loop k, just before the jump: the header's registers
- * get their locals, by a parallel move from registers that cache them now
- * or else from the slots. Registers are written whoever owns them: the
- * code after the jump is the header's. */
-static void lc_restore(x64_cc *c, const x64_ctl *k)
-{
-        x64_move mv[32];
-        unsigned n = 0;
-        uint32_t load = 0;
-        uint32_t m = k->lc_valid;
-        while (m) {
-                unsigned b = (unsigned)__builtin_ctz(m);
-                m &= m - 1;
-                uint32_t x = k->lc_local[b];
-                if ((c->lc_valid & (1u << b)) && c->lc_local[b] == x)
-                        continue;
-                uint32_t cur = c->lc_valid & (b >= LC_XMM ? ~0xffffu : 0xffffu);
-                unsigned src = 32;
-                while (cur) {
-                        unsigned s = (unsigned)__builtin_ctz(cur);
-                        cur &= cur - 1;
-                        if (c->lc_local[s] == x) {
-                                src = s;
-                                break;
-                        }
-                }
-                if (src == 32) {
-                        load |= 1u << b;
-                        continue;
-                }
-                bool xmm = b >= LC_XMM;
-                mv[n++] = (x64_move){ (uint8_t)(xmm ? src - LC_XMM : src),
-                                      (uint8_t)(xmm ? b - LC_XMM : b), xmm };
-        }
-        x64_parallel_move(c, mv, n);
-        while (load) {
-                unsigned b = (unsigned)__builtin_ctz(load);
-                load &= load - 1;
-                uint32_t x = k->lc_local[b];
-                x64_load_typed(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x64_local(c, x));
-        }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -636,6 +579,13 @@ static bool setup_locals(x64_cc *c, const wsbx_func *f)
                 return false;
         }
         c->local_type = lt;
+        uint8_t *lb = realloc(c->lc_bit, c->locals_cap ? c->locals_cap : 1);
+        if (!lb) {
+                x64_fail(c, WSBX_ERR_NOMEM, "out of memory");
+                return false;
+        }
+        c->lc_bit = lb;
+        memset(lb, 0xff, (size_t)n);
         uint16_t *where = x64_arg_where(c, ft);
         if (!where)
                 return false;
@@ -814,7 +764,7 @@ static void emit_branch(x64_cc *c, x64_ctl *k)
         if (k->kind != X64_CTL_LOOP)
                 k->targeted = true;
         else
-                lc_restore(c, k);
+                x64_lc_restore(c, k);
         x64_jmp(&c->a, k->label);
 }
 
@@ -953,7 +903,7 @@ static void op_br_if(x64_cc *c, uint64_t depth, int cc)
                 cc = X64_CC_NE;
         }
         if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height) &&
-            (k->kind != X64_CTL_LOOP || lc_satisfies(c, k))) {
+            (k->kind != X64_CTL_LOOP || x64_lc_satisfies(c, k))) {
                 if (k->kind != X64_CTL_LOOP)
                         k->targeted = true;
                 x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
@@ -998,7 +948,7 @@ static void op_br_table(x64_cc *c, const x64_imm *imm)
                         return;
                 wsbx_label l;
                 if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height) &&
-                    (k->kind != X64_CTL_LOOP || lc_satisfies(c, k))) {
+                    (k->kind != X64_CTL_LOOP || x64_lc_satisfies(c, k))) {
                         if (k->kind != X64_CTL_LOOP)
                                 k->targeted = true;
                         l = k->label;
@@ -1541,6 +1491,7 @@ static void ctx_delete(void *ctx)
         wsbx_asm_free(&c->a);
         free(c->local_off);
         free(c->local_type);
+        free(c->lc_bit);
         free(c->stack);
         free(c->ctl);
         free(c->stubs);

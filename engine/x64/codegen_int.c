@@ -760,15 +760,22 @@ static void table_check(x64_cc *c, uint64_t t, wsbx_gpr idx)
 /* Locals: the register cache (target.h) on top of the frame slots          */
 /* ------------------------------------------------------------------------ */
 
+/* The bit caching local x, or 32. A local is cached in at most one
+ * register: every x64_lc_note of x comes after x was forgotten or found
+ * uncached. */
+static unsigned lc_find(const x64_cc *c, uint32_t x)
+{
+        unsigned b = c->lc_bit[x];
+        if (b < 32 && (c->lc_valid & (1u << b)) && c->lc_local[b] == x)
+                return b;
+        return 32;
+}
+
 static void lc_forget_local(x64_cc *c, uint32_t x)
 {
-        uint32_t m = c->lc_valid;
-        while (m) {
-                unsigned b = (unsigned)__builtin_ctz(m);
-                m &= m - 1;
-                if (c->lc_local[b] == x)
-                        c->lc_valid &= ~(1u << b);
-        }
+        unsigned b = lc_find(c, x);
+        if (b < 32)
+                c->lc_valid &= ~(1u << b);
 }
 
 static void reg_copy(x64_cc *c, wsbx_valtype t, unsigned d, unsigned s)
@@ -783,14 +790,10 @@ void x64_local_get(x64_cc *c, uint32_t x)
 {
         wsbx_valtype t = c->local_type[x];
         unsigned base = x64_is_float_type(t) ? LC_XMM : 0;
-        uint32_t m = c->lc_valid & (base ? ~0xffffu : 0xffffu);
-        while (m) {
-                unsigned b = (unsigned)__builtin_ctz(m);
-                m &= m - 1;
-                if (c->lc_local[b] != x)
-                        continue;
+        unsigned b = lc_find(c, x);
+        if (b < 32) {
                 /* A copy keeps the cached register for the next get; when
-                 * only cached registers are free, alloc_of hands out this
+                 * only cached registers are free, alloc_for hands out this
                  * one (dropping the entry) and no move is needed. */
                 unsigned d = alloc_for(c, t);
                 if (d != b - base)
@@ -841,6 +844,64 @@ void x64_local_set(x64_cc *c, uint32_t x, bool tee)
         x64_release(c, &v);
         if (v.kind == X64_V_REG)
                 x64_lc_note(c, v.type, v.reg, x);
+}
+
+/* Whether the current cache includes loop k's header cache. */
+bool x64_lc_satisfies(const x64_cc *c, const x64_ctl *k)
+{
+        if ((c->lc_valid & k->lc_valid) != k->lc_valid)
+                return false;
+        uint32_t m = k->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                if (c->lc_local[b] != k->lc_local[b])
+                        return false;
+        }
+        return true;
+}
+
+/* On a back edge to loop k, just before the jump: the header's registers
+ * get their locals, by a parallel move from registers that cache them now
+ * or else from the slots. Registers are written whoever owns them: the
+ * code after the jump is the header's. */
+void x64_lc_restore(x64_cc *c, const x64_ctl *k)
+{
+        x64_move mv[32];
+        unsigned n = 0;
+        uint32_t load = 0;
+        uint32_t m = k->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                uint32_t x = k->lc_local[b];
+                if ((c->lc_valid & (1u << b)) && c->lc_local[b] == x)
+                        continue;
+                uint32_t cur = c->lc_valid & (b >= LC_XMM ? ~0xffffu : 0xffffu);
+                unsigned src = 32;
+                while (cur) {
+                        unsigned s = (unsigned)__builtin_ctz(cur);
+                        cur &= cur - 1;
+                        if (c->lc_local[s] == x) {
+                                src = s;
+                                break;
+                        }
+                }
+                if (src == 32) {
+                        load |= 1u << b;
+                        continue;
+                }
+                bool xmm = b >= LC_XMM;
+                mv[n++] = (x64_move){ (uint8_t)(xmm ? src - LC_XMM : src),
+                                      (uint8_t)(xmm ? b - LC_XMM : b), xmm };
+        }
+        x64_parallel_move(c, mv, n);
+        while (load) {
+                unsigned b = (unsigned)__builtin_ctz(load);
+                load &= load - 1;
+                uint32_t x = k->lc_local[b];
+                x64_load_typed(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x64_local(c, x));
+        }
 }
 
 wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)

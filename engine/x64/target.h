@@ -176,6 +176,9 @@ typedef struct x64_cc {
          * local lc_local[b], which its slot holds too (write-through). */
         uint32_t lc_valid;
         uint32_t lc_local[32];
+        /* A hint per local: the bit that may cache it (trusted only when
+         * that bit is valid and names the local). */
+        uint8_t *lc_bit;
 
         x64_trapstub *stubs;
         uint32_t nstubs, stubs_cap;
@@ -329,6 +332,11 @@ wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
  * local cache. */
 void x64_local_get(x64_cc *c, uint32_t x);
 void x64_local_set(x64_cc *c, uint32_t x, bool tee);
+/* Whether the current local cache includes loop k's header cache. */
+bool x64_lc_satisfies(const x64_cc *c, const x64_ctl *k);
+/* On a back edge to loop k, before the jump: re-establishes the header's
+ * cache (moves from registers caching the locals now, else loads). */
+void x64_lc_restore(x64_cc *c, const x64_ctl *k);
 
 /* Float and SIMD hooks (codegen_float.c / codegen_simd.c when they land;
  * until then codegen.c reports the op as not supported). */
