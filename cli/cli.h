@@ -65,9 +65,9 @@ void cli_format_error(char *buf, size_t size, const wsbx_error *err);
  * CLI_EXIT_USAGE for the caller to return. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* If argv[i] is -h or --help, prints the command's help to stdout and
- * returns true. */
+/* Whether arg is -h or --help. */
 bool cli_is_help(const char *arg);
+/* Prints the command's full help text to stdout. */
 void cli_print_help(const cli_command *c);
 
 /* Writes a name (bytes with a length) as a quoted string with escapes:

@@ -318,8 +318,12 @@ static int run_file(const struct opts *o)
                 status = report(o, rc, &st);
                 goto out;
         }
-        imports = calloc(nimports + 1, sizeof *imports);
-        if (!imports || !bind_imports(o, s, imps, nimports, spectest, imports))
+        imports = calloc((size_t)nimports + 1, sizeof *imports);
+        if (!imports) {
+                fprintf(stderr, "wsbx: %s: out of memory\n", o->file);
+                goto out;
+        }
+        if (!bind_imports(o, s, imps, nimports, spectest, imports))
                 goto out;
         if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
                 status = report(o, rc, &st);
@@ -347,8 +351,10 @@ static int run_file(const struct opts *o)
         uint32_t n = np > nr ? np : nr;
         vals = calloc(2 * (size_t)n + 1, sizeof *vals);
         types = malloc(2 * (size_t)n + 1);
-        if (!vals || !types)
+        if (!vals || !types) {
+                fprintf(stderr, "wsbx: %s: out of memory\n", o->file);
                 goto out;
+        }
         for (uint32_t i = 0; i < np; i++) {
                 types[i] = x.type.func.params[i];
                 if (!parse_arg(o->args[i], types[i], &vals[i])) {

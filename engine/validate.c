@@ -123,7 +123,8 @@ struct vstate {
 
         const wsbx_functype *ft;
         uint32_t nparams;     /* ft->nparams */
-        uint32_t nexpanded;   /* declared locals present in s->locals */
+        const uint8_t *ltypes; /* types of locals 0 .. nltypes-1 */
+        uint32_t nltypes;     /* all locals, or just the parameters */
         uint64_t nlocals;     /* declared locals */
         const wsbx_func *f;
 
@@ -272,6 +273,19 @@ static void set_mismatch(struct vstate *v, uint8_t want, uint8_t got, bool empty
 
 HOT bool rd_u32(struct vstate *v, uint32_t *out)
 {
+        /* One and two bytes (indices, offsets) inline: neither can break
+         * an encoding rule, which only the fifth byte carries. */
+        const uint8_t *p = v->r.p;
+        if (__builtin_expect(p < v->r.end && !(*p & 0x80), 1)) {
+                *out = *p;
+                v->r.p = p + 1;
+                return true;
+        }
+        if (v->r.end - p >= 2 && !(p[1] & 0x80)) {
+                *out = (uint32_t)(p[0] & 0x7f) | (uint32_t)p[1] << 7;
+                v->r.p = p + 2;
+                return true;
+        }
         if (__builtin_expect(wsbx_read_u32(&v->r, out), 1))
                 return true;
         return read_failed(v);
@@ -314,6 +328,15 @@ HOT bool rd_sleb_skip(struct vstate *v, unsigned bits)
                                 v->r.p = p + i + 1;
                                 return true;
                         }
+                }
+                /* The last byte: no continuation, and its bits from the
+                 * constant's sign bit up all equal (used >= 1 here). */
+                const unsigned used = bits - 7 * (max - 1);
+                const uint8_t mask = (uint8_t)(0x7f & ~((1u << (used - 1)) - 1));
+                uint8_t b = p[max - 1];
+                if (!(b & 0x80) && ((b & mask) == 0 || (b & mask) == mask)) {
+                        v->r.p = p + max;
+                        return true;
                 }
         }
         int64_t x;
@@ -658,12 +681,8 @@ static bool local_type_slow(struct vstate *v, uint32_t idx, uint8_t *out)
 
 HOT bool local_type(struct vstate *v, uint32_t idx, uint8_t *out)
 {
-        if (idx < v->nparams) {
-                *out = v->ft->params[idx];
-                return true;
-        }
-        if (idx - v->nparams < v->nexpanded) {
-                *out = v->s->locals[idx - v->nparams];
+        if (__builtin_expect(idx < v->nltypes, 1)) {
+                *out = v->ltypes[idx];
                 return true;
         }
         return local_type_slow(v, idx, out);
@@ -676,22 +695,31 @@ static bool setup_locals(struct vstate *v)
         for (uint32_t i = 0; i < f->nlocalgroups; i++)
                 n += f->localgroups[i].count;
         v->nlocals = n;
-        v->nexpanded = 0;
+        v->ltypes = v->ft->params;
+        v->nltypes = v->nparams;
         /* The decoder has checked this; indices are u32 below. */
         if (!ALWAYS(n + v->nparams <= UINT32_MAX))
                 return malformed(v, f->body_offset, "too many locals");
         if (n == 0)
                 return true;
-        if (n <= EXPAND_ALWAYS || n <= (uint64_t)f->body_size * EXPAND_PER_BYTE) {
-                if (n > v->s->lcap && !grow_array((void **)&v->s->locals, &v->s->lcap, n, 1))
+        /* Parameters and locals in one array, so a local's type is one
+         * bounds check away; the parameters count against the budget too,
+         * as they are copied for every body. */
+        uint64_t all = n + v->nparams;
+        if (all <= EXPAND_ALWAYS || all <= (uint64_t)f->body_size * EXPAND_PER_BYTE) {
+                if (all > v->s->lcap && !grow_array((void **)&v->s->locals, &v->s->lcap, all, 1))
                         return nomem(v);
                 uint8_t *p = v->s->locals;
+                if (v->nparams)
+                        memcpy(p, v->ft->params, v->nparams);
+                p += v->nparams;
                 for (uint32_t i = 0; i < f->nlocalgroups; i++) {
                         if (f->localgroups[i].count)
                                 memset(p, f->localgroups[i].type, f->localgroups[i].count);
                         p += f->localgroups[i].count;
                 }
-                v->nexpanded = (uint32_t)n;
+                v->ltypes = v->s->locals;
+                v->nltypes = (uint32_t)all;
                 return true;
         }
         if (f->nlocalgroups > v->s->gcap &&
@@ -1027,6 +1055,9 @@ wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
                 return finish(v, err);
 
         struct imm im = {0};
+        /* In a register: a store through the reader's pointer could
+         * otherwise alias m->bytes and force a reload per instruction. */
+        const uint8_t *const base = m->bytes;
         unsigned op;
         const uint8_t *ps, *rs;
         uint32_t np, nr;
@@ -1036,7 +1067,7 @@ wsbx_errkind wsbx_validate_body(const wsbx_module *m, uint32_t defined_index,
                         set_truncated(v, true);
                         return finish(v, err);
                 }
-                v->at = (size_t)(v->r.p - m->bytes);
+                v->at = (size_t)(v->r.p - base);
                 if (!read_op(v, &op))
                         return finish(v, err);
 

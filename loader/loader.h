@@ -575,6 +575,8 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
 /* Looks an export up by name (len bytes, not NUL-terminated). Returns 0
  * or -ENOENT. */
 int wsbx_instance_export(const wsbx_instance *in, const char *name, size_t len, wsbx_extern *out);
+/* The store and the loaded module the instance belongs to; both borrowed
+ * (the store owns them and the instance). */
 wsbx_store *wsbx_instance_store(const wsbx_instance *in);
 wsbx_loaded *wsbx_instance_loaded(const wsbx_instance *in);
 /* The instance's vmctx, and back: a host function reaches its caller's
