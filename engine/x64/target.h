@@ -12,8 +12,11 @@
  *                    references, bulk memory (builtins)
  *   codegen_tramp.c  entry (array -> wasm) and host (wasm -> array)
  *                    trampolines
- *   codegen_float.c  float arithmetic and conversions (planned)
- *   codegen_simd.c   SIMD (planned)
+ *   codegen_float.c  float arithmetic, comparisons and conversions
+ *   codegen_simd.c   SIMD: memory, constants, lanes, bitwise, comparisons,
+ *                    single-instruction operations
+ *   codegen_simd2.c  SIMD sequences: shifts, i64x2 mul/abs, popcnt,
+ *                    extend/extmul, float min/max, conversions
  *
  * How code is generated (the design of V8's Liftoff and wasmtime's Winch):
  * one pass over the body; the operand stack is an array of x64_val, each a
@@ -52,8 +55,9 @@
  *
  * An op handler has the shape `wsbx_errkind h(x64_cc *c, wsbx_opcode op,
  * const x64_imm *imm)`; the dispatch in codegen.c (x64_emit_op) routes
- * float opcodes to x64_float_op and 0xFD opcodes to x64_simd_op, whose
- * placeholders report "not supported yet: NAME". A handler:
+ * float opcodes to x64_float_op and 0xFD opcodes to x64_simd_op; an
+ * opcode a handler does not know is reported as "not supported yet: NAME"
+ * (none is, for Wasm 2.0). A handler:
  *
  *   - pops operands with x64_vpop (any kind) then x64_to_xmm / x64_to_gpr
  *     to get a register it owns, or x64_vpop_xmm / x64_vpop_gpr directly;
@@ -338,8 +342,8 @@ bool x64_lc_satisfies(const x64_cc *c, const x64_ctl *k);
  * cache (moves from registers caching the locals now, else loads). */
 void x64_lc_restore(x64_cc *c, const x64_ctl *k);
 
-/* Float and SIMD hooks (codegen_float.c / codegen_simd.c when they land;
- * until then codegen.c reports the op as not supported). */
+/* Float and SIMD handlers (codegen_float.c, codegen_simd.c), called by the
+ * dispatch in codegen.c. */
 wsbx_errkind x64_float_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
 wsbx_errkind x64_simd_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm);
 
