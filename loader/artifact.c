@@ -24,6 +24,7 @@
 #include "loader.h"
 
 #include <cpuid.h>
+#include <pthread.h>
 #include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -50,7 +51,7 @@ const char *wsbx_cpu_feature_name(uint64_t bit)
         return "?";
 }
 
-uint64_t wsbx_cpu_features(void)
+static uint64_t cpu_features_uncached(void)
 {
         unsigned a, b, c, d;
         uint64_t f = 0;
@@ -86,6 +87,22 @@ uint64_t wsbx_cpu_features(void)
         if (__get_cpuid(0x80000001, &a, &b, &c, &d) && (c & bit_LZCNT))
                 f |= WSBX_CPU_LZCNT;
         return f;
+}
+
+/* Every artifact load asks; cpuid traps to the hypervisor in a VM and costs
+ * microseconds, and the answer is fixed for the process, so ask once. */
+static uint64_t cpu_features_cached;
+static pthread_once_t cpu_features_once = PTHREAD_ONCE_INIT;
+
+static void cpu_features_init(void)
+{
+        cpu_features_cached = cpu_features_uncached();
+}
+
+uint64_t wsbx_cpu_features(void)
+{
+        pthread_once(&cpu_features_once, cpu_features_init);
+        return cpu_features_cached;
 }
 
 /* ------------------------------------------------------------------------ */
