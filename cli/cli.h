@@ -31,6 +31,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_validate, cli_inspect, cli_wast, cli_run, cli_compile;
+extern const cli_command cli_cache;
 
 /* ------------------------------------------------------------------------ */
 /* util.c - files, errors, output helpers                                   */
@@ -53,6 +54,28 @@ bool cli_decode_module(const char *path, const uint8_t *bytes, size_t len, wsbx_
 /* cli_read_file then cli_decode_module; the file's bytes are freed before
  * return. Same ownership and error output as cli_decode_module. */
 bool cli_load_module(const char *path, wsbx_module **out);
+
+/* The one module-loading path of `run` and `wast`. */
+typedef struct cli_load_opts {
+        const wsbx_compile_opts *compile; /* NULL: the defaults */
+        bool no_sandbox;  /* compile in this process instead of a jailed worker */
+        bool no_cache;    /* neither look up nor store in the compile cache */
+} cli_load_opts;
+
+/* Turns FILE into an artifact fd for wsbx_session_load_fd: a .cwasm (ELF)
+ * file is opened read-only and handed on as is (the loader maps and
+ * verifies it, never copies it); a module (.wasm/.wat, or "-") is looked
+ * up in the compile cache (an entry is verified here first; a refused one
+ * is removed), else compiled in a jailed compile worker
+ * (sandbox/compiler.c; a sealed, verified memfd) and stored in the cache.
+ * Returns the fd (the caller closes it), or -1 after printing
+ * "FILE:...: reason" to stderr. */
+int cli_load_artifact(const char *path, const cli_load_opts *o);
+
+/* The same for module bytes the caller holds (a module of a .wast script):
+ * cache, then compile worker; never an artifact. `path` names the bytes
+ * in messages. */
+int cli_artifact_from_bytes(const char *path, const uint8_t *bytes, size_t len, const cli_load_opts *o);
 
 /* Prints an engine error as "FILE:LINE:COL: kind: msg" (text positions),
  * "FILE:0xOFFSET: kind: msg" (binary) or "FILE: kind: msg", plus newline. */

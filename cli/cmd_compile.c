@@ -1,6 +1,7 @@
 /* cmd_compile.c - `wsbx compile FILE [-o OUT]`: ahead-of-time compilation.
  *
- * Decodes, validates and compiles one module into an artifact: an ELF64
+ * Decodes, validates and compiles one module, in the jailed compile worker
+ * (sandbox/compiler.c) unless --no-sandbox, into an artifact: an ELF64
  * file (docs/artifact-format.md) that `objdump -d` and `readelf -S` read,
  * and that `wsbx run` loads without compiling again. The artifact records
  * the CPU features its code uses; `--baseline` pins them to x86-64-v2 so
@@ -10,6 +11,7 @@
  */
 #include "cli.h"
 #include "abi.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +44,8 @@ bool cli_compile_module(const char *path, const uint8_t *bytes, size_t len, cons
         return true;
 }
 
+static bool write_file(const char *out, const uint8_t *p, size_t len);
+
 static bool write_all(int fd, const uint8_t *p, size_t len)
 {
         while (len) {
@@ -55,6 +59,33 @@ static bool write_all(int fd, const uint8_t *p, size_t len)
                 len -= (size_t)w;
         }
         return true;
+}
+
+/* Copies the artifact memfd into OUT (temporary name, then rename). */
+static bool write_file_fd(const char *out, int afd, size_t *len)
+{
+        struct stat st;
+        if (fstat(afd, &st) < 0) {
+                fprintf(stderr, "wsbx: %s: %s\n", out, strerror(errno));
+                return false;
+        }
+        *len = (size_t)st.st_size;
+        uint8_t *p = malloc(*len ? *len : 1);
+        size_t got = 0;
+        while (p && got < *len) {
+                ssize_t r = pread(afd, p + got, *len - got, (off_t)got);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r <= 0)
+                        break;
+                got += (size_t)r;
+        }
+        bool ok = p && got == *len;
+        if (!ok)
+                fprintf(stderr, "wsbx: %s: reading the artifact failed\n", out);
+        ok = ok && write_file(out, p, *len);
+        free(p);
+        return ok;
 }
 
 static bool write_file(const char *out, const uint8_t *p, size_t len)
@@ -103,7 +134,7 @@ static int run(int argc, char **argv)
 {
         const char *in = NULL, *out = NULL;
         wsbx_compile_opts opts = {0};
-        bool dashdash = false;
+        bool dashdash = false, no_sandbox = false;
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];
                 if (!dashdash && strcmp(a, "--") == 0) {
@@ -119,6 +150,10 @@ static int run(int argc, char **argv)
                         opts.cpu_features = WSBX_CPU_BASELINE;
                 } else if (!dashdash && strcmp(a, "--bounds-checks") == 0) {
                         opts.bounds_checks = true;
+                } else if (!dashdash && strcmp(a, "--epoch") == 0) {
+                        opts.epoch = true;
+                } else if (!dashdash && strcmp(a, "--no-sandbox") == 0) {
+                        no_sandbox = true;
                 } else if (!dashdash && a[0] == '-' && a[1] != 0) {
                         return cli_usage("compile", "unknown option '%s'", a);
                 } else if (in) {
@@ -139,19 +174,27 @@ static int run(int argc, char **argv)
                         return CLI_EXIT_FAIL;
                 }
         }
-        uint8_t *bytes = NULL, *art = NULL;
+        uint8_t *bytes = NULL;
         size_t len, art_len = 0;
+        int afd = -1;
         bool ok = cli_read_file(in, &bytes, &len);
         if (ok && cli_is_artifact(bytes, len)) {
                 fprintf(stderr, "wsbx: %s: already a compiled artifact\n", in);
                 ok = false;
         }
-        ok = ok && cli_compile_module(in, bytes, len, &opts, &art, &art_len);
-        ok = ok && write_file(out, art, art_len);
+        if (ok) {
+                /* The module is untrusted: it is parsed and compiled in
+                 * the compile worker, never in this process. */
+                cli_load_opts lo = {.compile = &opts, .no_sandbox = no_sandbox, .no_cache = true};
+                afd = cli_artifact_from_bytes(in, bytes, len, &lo);
+                ok = afd >= 0;
+        }
+        ok = ok && write_file_fd(out, afd, &art_len);
         if (ok)
                 printf("%s: %zu bytes\n", out, art_len);
+        if (afd >= 0)
+                close(afd);
         free(bytes);
-        free(art);
         free(def);
         return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
@@ -174,6 +217,9 @@ const cli_command cli_compile = {
         "                    on any such machine (default: this CPU's features)\n"
         "  --bounds-checks   Check every memory access explicitly instead of\n"
         "                    relying on guard pages\n"
+        "  --epoch           Compile in epoch checks (interruptible code)\n"
+        "  --no-sandbox      Compile in this process instead of a jailed compile\n"
+        "                    worker (debugging only)\n"
         "  -h, --help        Show this help\n"
         "\n"
         "Exit status: 0 written, 1 the module is invalid, cannot be compiled or the\n"

@@ -21,11 +21,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct opts {
         const char *invoke;      /* NULL: _start */
         bool spectest;
         bool trap_unknown;
+        bool no_cache;           /* --no-cache */
         const char *file;
         char **args;
         int nargs;
@@ -281,8 +283,6 @@ static int report(const struct opts *o, int rc, const wsbx_status *st)
 
 static int run_file(const struct opts *o)
 {
-        uint8_t *bytes = NULL, *art = NULL;
-        size_t len = 0, art_len = 0;
         wsbx_session *s = NULL;
         wsbx_handle *imports = NULL;
         wsbx_val_raw *vals = NULL;
@@ -290,21 +290,21 @@ static int run_file(const struct opts *o)
         wsbx_status st = {0};
         int status = CLI_EXIT_FAIL, rc;
 
-        if (!cli_read_file(o->file, &bytes, &len))
+        /* The one loading path: .cwasm mapped, modules compiled in the
+         * compile worker through the compile cache (cli/util.c). */
+        cli_load_opts lo = {.no_cache = o->no_cache};
+        int afd = cli_load_artifact(o->file, &lo);
+        if (afd < 0)
                 goto out;
-        if (cli_is_artifact(bytes, len)) {
-                art = bytes;
-                art_len = len;
-                bytes = NULL;
-        } else if (!cli_compile_module(o->file, bytes, len, NULL, &art, &art_len)) {
-                goto out;
-        }
         if ((rc = wsbx_session_open(&s)) < 0) {
                 fprintf(stderr, "wsbx: cannot start the runtime: %s\n", strerror(-rc));
+                close(afd);
                 goto out;
         }
         wsbx_handle mod, inst, spectest = 0;
-        if ((rc = wsbx_session_load(s, art, art_len, &mod, &st)) != 0) {
+        rc = wsbx_session_load_fd(s, afd, &mod, &st);
+        close(afd);
+        if (rc != 0) {
                 status = report(o, rc, &st);
                 goto out;
         }
@@ -375,8 +375,6 @@ static int run_file(const struct opts *o)
 out:
         fflush(stdout);
         wsbx_session_close(s);
-        free(bytes);
-        free(art);
         free(imports);
         free(vals);
         free(types);
@@ -405,6 +403,8 @@ static int run(int argc, char **argv)
                         o.spectest = true;
                 } else if (strcmp(a, "--trap-unknown-imports") == 0) {
                         o.trap_unknown = true;
+                } else if (strcmp(a, "--no-cache") == 0) {
+                        o.no_cache = true;
                 } else if (a[0] == '-' && a[1] != 0) {
                         return cli_usage("run", "unknown option '%s'", a);
                 } else {
@@ -448,6 +448,8 @@ const cli_command cli_run = {
         "                          print functions write to stdout)\n"
         "  --trap-unknown-imports  Satisfy function imports nothing provides with\n"
         "                          functions that trap when called\n"
+        "  --no-cache              Neither use nor fill the compile cache (see\n"
+        "                          'wsbx cache --help')\n"
         "  -h, --help              Show this help\n"
         "\n"
         "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"

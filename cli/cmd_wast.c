@@ -73,6 +73,7 @@ struct runner {
         uint32_t nregs, regcap;
         unsigned long passed, failed, skipped;
         wsbx_session *session; /* one per script, opened on first use */
+        bool no_sandbox;       /* loopback worker thread instead of a jailed process */
         FILE *print;           /* where spectest's print functions write */
 };
 
@@ -193,7 +194,7 @@ static bool add_registration(struct runner *r, wsbx_name as, wsbx_handle inst)
 static exec_status outcome_of(int rc, const wsbx_status *st, char *msg)
 {
         if (rc < 0) {
-                snprintf(msg, EXEC_MSG_MAX, "runtime: %s", strerror(-rc));
+                snprintf(msg, EXEC_MSG_MAX, "runtime: %s", st->msg[0] ? st->msg : strerror(-rc));
                 return EXEC_ERROR;
         }
         snprintf(msg, EXEC_MSG_MAX, "%s", st->msg);
@@ -216,16 +217,16 @@ static wsbx_session *session(struct runner *r, char *msg)
 {
         if (r->session)
                 return r->session;
-        wsbx_status st;
+        wsbx_status st = {0};
         wsbx_handle spectest = 0;
-        int e = wsbx_session_open(&r->session);
+        wsbx_session_config cfg = {.no_sandbox = r->no_sandbox};
+        int e = wsbx_session_open_cfg(&cfg, &r->session, &st);
         if (e == 0)
                 e = wsbx_spectest_instantiate(r->session, r->print, &spectest, &st);
         if (e == 0 && !add_registration(r, (wsbx_name){"spectest", 8}, spectest))
                 e = -ENOMEM;
         if (e != 0) {
-                snprintf(msg, EXEC_MSG_MAX, "runtime: cannot start: %s%s%s", e < 0 ? strerror(-e) : "",
-                         e < 0 && st.msg[0] ? ": " : "", st.msg);
+                snprintf(msg, EXEC_MSG_MAX, "runtime: cannot start: %s", st.msg[0] ? st.msg : strerror(-e));
                 wsbx_session_close(r->session);
                 r->session = NULL;
         }
@@ -828,10 +829,15 @@ static void run_file(struct runner *r, const char *path)
         fflush(stdout);
 }
 
+static void jail_log(const char *msg)
+{
+        fprintf(stderr, "%s\n", msg);
+}
+
 static int run(int argc, char **argv)
 {
         int nfiles = 0;
-        bool dashdash = false, print = false;
+        bool dashdash = false, print = false, no_sandbox = false;
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];
                 if (!dashdash && strcmp(a, "--") == 0) {
@@ -841,6 +847,8 @@ static int run(int argc, char **argv)
                         return CLI_EXIT_OK;
                 } else if (!dashdash && strcmp(a, "--print") == 0) {
                         print = true;
+                } else if (!dashdash && strcmp(a, "--no-sandbox") == 0) {
+                        no_sandbox = true;
                 } else if (!dashdash && a[0] == '-' && a[1] != 0) {
                         return cli_usage("wast", "unknown option '%s'", a);
                 } else {
@@ -850,14 +858,18 @@ static int run(int argc, char **argv)
         if (nfiles == 0)
                 return cli_usage("wast", "no script files");
 
-        struct runner r = {.current = -1, .print = print ? stdout : NULL};
+        struct runner r = {.current = -1, .print = print ? stdout : NULL, .no_sandbox = no_sandbox};
+        if (no_sandbox)
+                fprintf(stderr, "wsbx: --no-sandbox: guest code runs inside this process, unsandboxed\n");
+        else
+                wsbx_sandbox_set_log(jail_log);
         dashdash = false;
         for (int i = 1; i < argc; i++) {
                 if (!dashdash && strcmp(argv[i], "--") == 0) {
                         dashdash = true;
                         continue;
                 }
-                if (!dashdash && strcmp(argv[i], "--print") == 0)
+                if (!dashdash && (strcmp(argv[i], "--print") == 0 || strcmp(argv[i], "--no-sandbox") == 0))
                         continue;
                 run_file(&r, argv[i]);
         }
@@ -869,11 +881,12 @@ const cli_command cli_wast = {
         .name = "wast",
         .summary = "Run WebAssembly spec test scripts (.wast)",
         .help =
-        "Usage: wsbx wast [--print] [--] FILE...\n"
+        "Usage: wsbx wast [--print] [--no-sandbox] [--] FILE...\n"
         "\n"
         "Runs each .wast script ('-' reads standard input) and counts every command\n"
-        "as passed, failed or skipped. Each script runs in a fresh store with the\n"
-        "spec's 'spectest' module registered. Modules are decoded, validated,\n"
+        "as passed, failed or skipped. Each script runs in a fresh store, in a\n"
+        "jailed worker process of its own, with the spec's 'spectest' module\n"
+        "registered. Modules are decoded, validated,\n"
         "compiled and instantiated; assert_malformed and assert_invalid modules\n"
         "(binary, quote or text) must be rejected with a message that starts with\n"
         "the expected text; actions run, and assert_return, assert_trap,\n"
@@ -888,6 +901,8 @@ const cli_command cli_wast = {
         "Options:\n"
         "  --print     Let spectest's print functions write to stdout, as the\n"
         "              reference interpreter does (\"13 : i32\"); silent by default\n"
+        "  --no-sandbox  Run guest code on a thread of this process instead of a\n"
+        "              jailed worker (debugging only; says so on stderr)\n"
         "  -h, --help  Show this help\n"
         "\n"
         "Exit status: 0 nothing failed, 1 any command failed or a script could not\n"

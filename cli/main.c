@@ -19,6 +19,7 @@ static const cli_command *const commands[] = {
         &cli_validate,
         &cli_inspect,
         &cli_wast,
+        &cli_cache,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -6,12 +6,15 @@
  * NUL-terminated one byte past the data so text parsers may rely on it.
  */
 #include "cli.h"
+#include "loader.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +111,131 @@ bool cli_load_module(const char *path, wsbx_module **out)
         bool ok = cli_decode_module(path, bytes, len, out);
         free(bytes);
         return ok;
+}
+
+/* ---- the module-loading path: artifact files, compile cache, worker ---- */
+
+static void log_line(const char *msg)
+{
+        fprintf(stderr, "%s\n", msg);
+}
+
+/* Whether the artifact in fd verifies on this machine (hostile bytes:
+ * a cache entry is a file anyone with our uid could have written). */
+static bool artifact_ok(int fd, char *why, size_t size)
+{
+        struct stat st;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+                snprintf(why, size, "not a regular non-empty file");
+                return false;
+        }
+        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+                snprintf(why, size, "%s", strerror(errno));
+                return false;
+        }
+        wsbx_artifact a;
+        wsbx_lerr le = {{0}};
+        bool ok = wsbx_artifact_open(map, (size_t)st.st_size, wsbx_cpu_features(), &a, &le) == 0;
+        if (ok)
+                wsbx_artifact_close(&a);
+        else
+                snprintf(why, size, "%s", le.msg);
+        munmap(map, (size_t)st.st_size);
+        return ok;
+}
+
+static wsbx_cache *open_cache(void)
+{
+        static bool warned;
+        char dir[4096];
+        wsbx_cache *c = NULL;
+        if (wsbx_cache_default_dir(dir, sizeof dir) < 0)
+                return NULL; /* no XDG_CACHE_HOME or HOME: no cache, quietly */
+        int rc = wsbx_cache_open(dir, 0, &c);
+        if (rc < 0 && !warned) {
+                fprintf(stderr, "wsbx: compile cache %s unavailable (%s); compiling without it\n", dir,
+                        strerror(-rc));
+                warned = true;
+        }
+        return rc < 0 ? NULL : c;
+}
+
+int cli_artifact_from_bytes(const char *path, const uint8_t *bytes, size_t len, const cli_load_opts *o)
+{
+        static const cli_load_opts defaults = {0};
+        if (!o)
+                o = &defaults;
+        wsbx_cache *cache = o->no_cache ? NULL : open_cache();
+        uint8_t key[32];
+        int fd;
+        if (cache) {
+                wsbx_cache_key(bytes, len, o->compile, wsbx_cpu_features(), key);
+                fd = wsbx_cache_get(cache, key);
+                if (fd >= 0) {
+                        char why[300];
+                        if (artifact_ok(fd, why, sizeof why)) {
+                                wsbx_cache_close(cache);
+                                return fd;
+                        }
+                        /* Never trusted: a refused entry is dropped and
+                         * compiled again. */
+                        fprintf(stderr, "wsbx: %s: cache entry refused (%s); compiling again\n", path, why);
+                        close(fd);
+                        wsbx_cache_remove(cache, key);
+                        wsbx_cache_count_refused(cache);
+                }
+        }
+        wsbx_compile_worker_opts wo = {.compile = o->compile, .no_sandbox = o->no_sandbox, .log = log_line};
+        wsbx_error err;
+        int rc = wsbx_compile_in_worker(bytes, len, &wo, &fd, &err);
+        if (rc != 0) {
+                if (rc > 0)
+                        cli_print_error(stderr, path, &err);
+                else
+                        fprintf(stderr, "wsbx: %s: %s\n", path, err.msg);
+                wsbx_cache_close(cache);
+                return -1;
+        }
+        struct stat st;
+        if (cache && fstat(fd, &st) == 0)
+                wsbx_cache_put_fd(cache, key, fd, (uint64_t)st.st_size); /* best effort */
+        wsbx_cache_close(cache);
+        return fd;
+}
+
+int cli_load_artifact(const char *path, const cli_load_opts *o)
+{
+        if (strcmp(path, "-") != 0) {
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        fprintf(stderr, "wsbx: %s: %s\n", path, strerror(errno));
+                        return -1;
+                }
+                struct stat st;
+                uint8_t magic[4];
+                if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, magic, 4, 0) == 4 &&
+                    cli_is_artifact(magic, 4))
+                        return fd; /* mapped by the loader, never copied */
+                close(fd);
+        }
+        uint8_t *bytes;
+        size_t len;
+        if (!cli_read_file(path, &bytes, &len))
+                return -1;
+        int fd;
+        if (cli_is_artifact(bytes, len)) {
+                /* An artifact on standard input: into a sealed memfd. */
+                fd = wsbx_memfd_from_bytes(bytes, len, "wsbx-artifact");
+                if (fd < 0) {
+                        fprintf(stderr, "wsbx: %s: %s\n", path, strerror(-fd));
+                        fd = -1;
+                }
+        } else {
+                fd = cli_artifact_from_bytes(path, bytes, len, o);
+        }
+        free(bytes);
+        return fd;
 }
 
 void cli_format_error(char *buf, size_t size, const wsbx_error *err)

@@ -560,4 +560,76 @@ typedef struct wsbx_compile_opts {
 wsbx_errkind wsbx_compile(const wsbx_module *m, const wsbx_compile_opts *opts, uint8_t **artifact,
                           size_t *len, wsbx_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* cache.c - SHA-256 and the on-disk compile cache                          */
+/* ------------------------------------------------------------------------ */
+
+/* SHA-256 (FIPS 180-4), incremental: init, update any number of times,
+ * final writes 32 bytes. wsbx_sha256 hashes one buffer. */
+typedef struct wsbx_sha256_ctx {
+        uint32_t h[8];
+        uint64_t len;           /* bytes hashed so far */
+        uint8_t block[64];
+        uint32_t used;          /* bytes in block */
+} wsbx_sha256_ctx;
+void wsbx_sha256_init(wsbx_sha256_ctx *c);
+void wsbx_sha256_update(wsbx_sha256_ctx *c, const void *data, size_t len);
+void wsbx_sha256_final(wsbx_sha256_ctx *c, uint8_t out[32]);
+void wsbx_sha256(const void *data, size_t len, uint8_t out[32]);
+
+/* The compile cache: one artifact file per key in a directory
+ * ($XDG_CACHE_HOME/wsbx, else $HOME/.cache/wsbx), named by the key in hex.
+ * Entries are written to a temporary file, fsync'ed and renamed into
+ * place, so any number of processes may read and write at once and a
+ * reader sees a whole entry or none. A hit touches the entry's mtime; a
+ * store that takes the directory over its size bound evicts the least
+ * recently used entries (under an flock on the directory's lock file).
+ * Entries are never trusted: the caller verifies what it loads (the
+ * loader does) and removes an entry it refuses. Functions return 0 or
+ * -errno (OS-facing, like the loader). */
+typedef struct wsbx_cache wsbx_cache;
+
+#define WSBX_CACHE_MAX_DEFAULT ((uint64_t)1 << 30) /* 1 GiB */
+
+/* The key of a module: SHA-256 over the module bytes, the settings that
+ * change the code (opts; NULL the defaults), the CPU features the
+ * compiler may use (cpu_available: what this machine has, the loader's
+ * wsbx_cpu_features()), the wsbx version and the ABI version. */
+void wsbx_cache_key(const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
+                    uint64_t cpu_available, uint8_t key[32]);
+
+/* The default directory into buf ("" and -ENOENT when neither
+ * XDG_CACHE_HOME nor HOME is set, -ENAMETOOLONG when it does not fit). */
+int wsbx_cache_default_dir(char *buf, size_t size);
+
+/* Opens (creating it, mode 0700) the cache in dir (NULL: the default).
+ * max_bytes bounds the total size of the entries (0: the value of
+ * $WSBX_CACHE_SIZE, a byte count with an optional K/M/G suffix, else
+ * WSBX_CACHE_MAX_DEFAULT). *out is owned by the caller: wsbx_cache_close. */
+int wsbx_cache_open(const char *dir, uint64_t max_bytes, wsbx_cache **out);
+void wsbx_cache_close(wsbx_cache *c);
+/* The cache's directory (borrowed). */
+const char *wsbx_cache_dir(const wsbx_cache *c);
+
+/* Looks the key up: returns a read-only fd of the entry (the caller
+ * closes it) and touches its mtime, or -ENOENT. Counts a hit or a miss. */
+int wsbx_cache_get(wsbx_cache *c, const uint8_t key[32]);
+/* Stores len bytes of fd (read from offset 0) under key: temporary file,
+ * fsync, rename; then evicts while the total exceeds the bound. */
+int wsbx_cache_put_fd(wsbx_cache *c, const uint8_t key[32], int fd, uint64_t len);
+/* Removes the entry for key (refused on verification); -ENOENT if none. */
+int wsbx_cache_remove(wsbx_cache *c, const uint8_t key[32]);
+/* Removes every entry and temporary file and zeroes the counters. */
+int wsbx_cache_clear(wsbx_cache *c);
+
+typedef struct wsbx_cache_stats {
+        uint64_t entries, bytes;        /* what is in the directory now */
+        uint64_t max_bytes;             /* the bound */
+        uint64_t hits, misses, stores, evictions, refused; /* since the last clear */
+} wsbx_cache_stats;
+int wsbx_cache_stats_get(wsbx_cache *c, wsbx_cache_stats *st);
+/* Counts an entry the caller refused (and removed): its lookup becomes a
+ * miss. */
+void wsbx_cache_count_refused(wsbx_cache *c);
+
 #endif

@@ -1022,6 +1022,33 @@ void wsbx_artifact_close(wsbx_artifact *a)
         a->images = NULL;
 }
 
+int wsbx_artifact_require_settings(const wsbx_artifact *a, uint32_t need, wsbx_lerr *err)
+{
+        static const struct {
+                uint32_t bit;
+                const char *what;
+        } names[] = {
+                {WSBX_ART_SET_EPOCH, "epoch checks (interruptible code; compile with --epoch)"},
+                {WSBX_ART_SET_BOUNDS_CHECKS, "explicit bounds checks (compile with --bounds-checks)"},
+        };
+        uint32_t missing = need & ~a->compat->settings;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+                if (missing & names[i].bit) {
+                        if (err)
+                                snprintf(err->msg, sizeof err->msg,
+                                         "artifact: compiled without %s, which this run needs", names[i].what);
+                        return -ENOEXEC;
+                }
+        }
+        if (missing) {
+                if (err)
+                        snprintf(err->msg, sizeof err->msg, "artifact: compiled without settings 0x%x, which this run needs",
+                                 missing);
+                return -ENOEXEC;
+        }
+        return 0;
+}
+
 const wsbx_art_trap *wsbx_artifact_trap_at(const wsbx_artifact *a, uint32_t code_offset)
 {
         uint32_t lo = 0, hi = a->ntraps;

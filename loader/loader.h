@@ -109,6 +109,12 @@ int wsbx_artifact_open(const uint8_t *bytes, size_t len, uint64_t cpu_features_a
 /* Frees what the view owns (not the bytes). Safe on a zeroed view. */
 void wsbx_artifact_close(wsbx_artifact *a);
 
+/* Refuses an artifact compiled with other settings than a run needs:
+ * `need` is the WSBX_ART_SET_* bits that must be set (a run with a
+ * deadline needs WSBX_ART_SET_EPOCH, or its guest cannot be interrupted).
+ * Returns 0, or -ENOEXEC with err->msg naming the first missing setting. */
+int wsbx_artifact_require_settings(const wsbx_artifact *a, uint32_t need, wsbx_lerr *err);
+
 /* The WSBX_CPU_* features of the CPU we run on (cpuid, and xgetbv for AVX
  * state). */
 uint64_t wsbx_cpu_features(void);

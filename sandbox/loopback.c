@@ -21,9 +21,10 @@
  * released every descriptor (receivers read payloads before releasing).
  * Indices read from shared memory are masked, offsets bounds-checked.
  */
-#include "sandbox.h"
+#include "sandbox_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,7 +61,14 @@ struct chan {
         uint8_t cq_arena[WSBX_ARENA_SIZE];
 };
 
+/* Tagged: `ring` set means the cross-process transport (ring.c), and
+ * every wsbx_ep_* call goes there; else the loopback fields below. */
 struct wsbx_endpoint {
+        wsbx_ring *ring;          /* owned by whoever made the endpoint */
+        int ctl;                  /* ring: the control socket (fds), borrowed */
+        int64_t spin_ns;          /* ring with a wait hook: spin before calling it */
+        int (*wait)(void *ctx);   /* ring: blocks until the ring may have work */
+        void *wait_ctx;
         struct ring *out, *in;
         uint8_t *out_arena;
         const uint8_t *in_arena;
@@ -84,6 +93,8 @@ static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
 
 void *wsbx_ep_alloc(wsbx_endpoint *ep, size_t len, uint32_t *off)
 {
+        if (ep->ring)
+                return wsbx_ring_alloc(ep->ring, len, off);
         if (atomic_load(&ep->out->head) == atomic_load(&ep->out->tail))
                 ep->cursor = 0;
         size_t start = ((size_t)ep->cursor + 15) & ~(size_t)15;
@@ -96,6 +107,10 @@ void *wsbx_ep_alloc(wsbx_endpoint *ep, size_t len, uint32_t *off)
 
 int wsbx_ep_send(wsbx_endpoint *ep, const wsbx_msg *m)
 {
+        if (ep->ring) {
+                int e = wsbx_ring_send(ep->ring, m);
+                return e == -EPROTO ? -EPIPE : e;
+        }
         struct ring *r = ep->out;
         if (atomic_load(&ep->in->closed))
                 return -EPIPE;
@@ -117,8 +132,27 @@ static uint64_t now_ns(void)
         return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static int ring_recv(wsbx_endpoint *ep, wsbx_msg *m)
+{
+        for (;;) {
+                int e = wsbx_ring_recv(ep->ring, m, ep->wait ? ep->spin_ns : -1);
+                if (e == 0) {
+                        ep->stats.received++;
+                        return 0;
+                }
+                if (e != -ETIMEDOUT)
+                        return e == -EAGAIN ? -EPIPE : e;
+                ep->stats.slept++;
+                e = ep->wait(ep->wait_ctx);
+                if (e < 0)
+                        return e;
+        }
+}
+
 int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m)
 {
+        if (ep->ring)
+                return ring_recv(ep, m);
         struct ring *r = ep->in;
         uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
         uint64_t deadline = 0;
@@ -160,6 +194,8 @@ int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m)
 
 const uint8_t *wsbx_ep_payload(const wsbx_endpoint *ep, const wsbx_msg *m)
 {
+        if (ep->ring)
+                return wsbx_ring_payload(ep->ring, m);
         if (m->off > WSBX_ARENA_SIZE || m->len > WSBX_ARENA_SIZE - m->off)
                 return NULL;
         return ep->in_arena + m->off;
@@ -167,11 +203,19 @@ const uint8_t *wsbx_ep_payload(const wsbx_endpoint *ep, const wsbx_msg *m)
 
 void wsbx_ep_release(wsbx_endpoint *ep)
 {
+        if (ep->ring) {
+                wsbx_ring_release(ep->ring);
+                return;
+        }
         atomic_fetch_add(&ep->in->head, 1);
 }
 
 void wsbx_ep_hangup(wsbx_endpoint *ep)
 {
+        if (ep->ring) {
+                wsbx_ring_hangup(ep->ring);
+                return;
+        }
         atomic_store(&ep->out->closed, 1);
         atomic_fetch_add(&ep->out->bell, 1);
         futex(&ep->out->bell, FUTEX_WAKE, INT_MAX);
@@ -180,6 +224,104 @@ void wsbx_ep_hangup(wsbx_endpoint *ep)
 void wsbx_ep_get_stats(const wsbx_endpoint *ep, wsbx_ep_stats *out)
 {
         *out = ep->stats;
+        if (ep->ring) {
+                wsbx_ring_stats rs;
+                wsbx_ring_get_stats(ep->ring, &rs);
+                out->received = rs.received;
+                out->spun = rs.spun;
+                out->slept = rs.slept;
+        }
+}
+
+bool wsbx_ep_is_local(const wsbx_endpoint *ep)
+{
+        return ep->ring == NULL;
+}
+
+int wsbx_ep_send_fd(wsbx_endpoint *ep, int fd, uint64_t *value)
+{
+        if (fd < 0)
+                return -EBADF;
+        if (!ep->ring) {
+                *value = (uint64_t)fd;
+                return 0;
+        }
+        char byte = 'F';
+        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = sizeof u.buf};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        ssize_t n;
+        do
+                n = sendmsg(ep->ctl, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n != 1)
+                return n < 0 ? -errno : -EIO;
+        *value = 0;
+        return 0;
+}
+
+int wsbx_ep_recv_fd(wsbx_endpoint *ep, uint64_t value)
+{
+        if (!ep->ring) {
+                if (value > INT32_MAX)
+                        return -EBADF;
+                int fd = fcntl((int)value, F_DUPFD_CLOEXEC, 0);
+                return fd < 0 ? -errno : fd;
+        }
+        char byte;
+        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = sizeof u.buf};
+        ssize_t n;
+        do
+                n = recvmsg(ep->ctl, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (n != 1 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len != CMSG_LEN(sizeof(int)))
+                return -EPROTO;
+        int fd;
+        memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        return fd;
+}
+
+wsbx_endpoint *wsbx_ep_ring_new(wsbx_ring *ring, int ctl)
+{
+        wsbx_endpoint *ep = calloc(1, sizeof *ep);
+        if (!ep)
+                return NULL;
+        ep->ring = ring;
+        ep->ctl = ctl;
+        return ep;
+}
+
+void wsbx_ep_set_wait(wsbx_endpoint *ep, int64_t spin_ns, int (*wait)(void *ctx), void *ctx)
+{
+        ep->spin_ns = spin_ns;
+        ep->wait = wait;
+        ep->wait_ctx = ctx;
+}
+
+void wsbx_ep_ring_delete(wsbx_endpoint *ep)
+{
+        free(ep);
 }
 
 static void *worker_thread(void *p)
@@ -204,8 +346,10 @@ int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_
                 return e;
         }
         lb->chan = mem;
-        lb->sup = (wsbx_endpoint){&lb->chan->sq, &lb->chan->cq, lb->chan->sq_arena, lb->chan->cq_arena};
-        lb->work = (wsbx_endpoint){&lb->chan->cq, &lb->chan->sq, lb->chan->cq_arena, lb->chan->sq_arena};
+        lb->sup = (wsbx_endpoint){.out = &lb->chan->sq, .in = &lb->chan->cq, .out_arena = lb->chan->sq_arena,
+                                  .in_arena = lb->chan->cq_arena, .ctl = -1};
+        lb->work = (wsbx_endpoint){.out = &lb->chan->cq, .in = &lb->chan->sq, .out_arena = lb->chan->cq_arena,
+                                   .in_arena = lb->chan->sq_arena, .ctl = -1};
         lb->fn = fn;
         lb->arg = arg;
         /* The worker runs guest code that may need deep host frames

@@ -29,6 +29,7 @@ static const char *const kind_names[WSBX_MSG_KIND_COUNT] = {
         [WSBX_MSG_HOST_RETURN] = "host_return",
         [WSBX_MSG_DROP] = "drop",
         [WSBX_MSG_CLOSE] = "close",
+        [WSBX_MSG_WASI] = "wasi",
 };
 
 const char *wsbx_msg_kind_name(uint32_t kind)

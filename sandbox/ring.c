@@ -269,11 +269,19 @@ void wsbx_ring_delete(wsbx_ring *r)
         if (!r)
                 return;
         munmap(r->base, r->size);
-        close(r->fd);
+        if (r->fd >= 0)
+                close(r->fd);
         if (r->wake_fd >= 0)
                 close(r->wake_fd);
         free(r->marks);
         free(r);
+}
+
+void wsbx_ring_close_fd(wsbx_ring *r)
+{
+        if (r->fd >= 0)
+                close(r->fd);
+        r->fd = -1;
 }
 
 int wsbx_ring_fd(const wsbx_ring *r)

@@ -42,6 +42,7 @@
 
 #include "abi.h"
 #include "engine.h"
+#include "wasi.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,6 +68,7 @@ enum {
         WSBX_SESS_ERROR = 3,    /* the worker refused the request (bad handle,
                                  * wrong types, corrupt artifact; st->msg) */
         WSBX_SESS_NOTFOUND = 4, /* no export of that name */
+        WSBX_SESS_EXIT = 5,     /* the guest called proc_exit (st->exit_code) */
 };
 
 /* What went wrong, for a positive outcome. msg is NUL-terminated. */
@@ -78,6 +80,7 @@ typedef struct wsbx_status {
         uint32_t wasm_offset;          /* TRAP: UINT32_MAX when unknown */
         char msg[WSBX_STATUS_MSG_MAX]; /* trap message or error text */
         char backtrace[WSBX_STATUS_BT_MAX]; /* TRAP: one frame per line */
+        int exit_code;                 /* EXIT: the guest's exit code */
 } wsbx_status;
 
 /* The type of an extern. For functions, params/results point into the
@@ -128,6 +131,55 @@ typedef void (*wsbx_worker_fn)(struct wsbx_endpoint *ep, void *arg);
  * -errno. */
 int wsbx_session_open(wsbx_session **out);
 int wsbx_session_open_worker(wsbx_worker_fn fn, void *arg, wsbx_session **out);
+
+/* How a session's worker is started. Zero-initialize, then set fields;
+ * everything pointed to is borrowed for the call only (the fds are
+ * duplicated into the worker at spawn). */
+typedef struct wsbx_session_config {
+        /* Run the worker on a thread of this process over loopback (for
+         * debugging only: no process wall; callers should say so). */
+        bool no_sandbox;
+        /* What the guest's WASI sees: stdio, args, env, preopens. All
+         * zero: stdio 0/1/2 of this process (stdio fds of 0 0 0 mean
+         * that), no args, no env, no preopens. */
+        wsbx_wasi_config wasi;
+        /* The worker's memory limit in bytes (cgroup); 0 = the default
+         * (WSBX_SESSION_MEMORY_DEFAULT). */
+        uint64_t memory_max;
+        /* Per-call deadline in ns for invoke and instantiate: when it
+         * passes the guest is interrupted (epoch), and a worker that does
+         * not answer within a grace period is killed; the call fails with
+         * "deadline exceeded". 0 = none. */
+        uint64_t deadline_ns;
+} wsbx_session_config;
+#define WSBX_SESSION_MEMORY_DEFAULT (4ull << 30)
+
+/* Starts a worker as cfg says (NULL: the defaults, sandboxed) and
+ * connects to it. Sandboxed: a jailed process over shared rings (where
+ * the host lacks a namespace or Landlock, the jail degrades and says so
+ * once through wsbx_jail_set_log's hook). On failure st (may be NULL)
+ * holds a one-line reason. *out is a new session the caller closes with
+ * wsbx_session_close. Returns 0 or -errno. wsbx_session_open(out) is
+ * wsbx_session_open_cfg(NULL, out, NULL). */
+int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, wsbx_status *st);
+
+/* Where the jail announces, once per process each, what this host cannot
+ * give it (a namespace, Landlock, a cgroup) and what that costs: log is
+ * called with one sentence; NULL (the default) is silent. */
+void wsbx_sandbox_set_log(void (*log)(const char *msg));
+
+/* Why the session's worker died ("worker killed: forbidden system call
+ * socket", "deadline exceeded"), "" while it lives or for loopback. */
+const char *wsbx_session_error(const wsbx_session *s);
+
+/* Whether the session's worker runs in a separate (jailed) process. */
+bool wsbx_session_sandboxed(const wsbx_session *s);
+
+/* The worker's WASI host module: *instance receives an instance whose
+ * exports are the wasi_snapshot_preview1 functions, living in the
+ * worker's store with the wsbx_wasi_config the session was opened with.
+ * WSBX_SESS_ERROR when this build's worker has no WASI. */
+int wsbx_session_wasi_instance(wsbx_session *s, wsbx_handle *instance, wsbx_status *st);
 
 /* Stops the worker (everything in its store goes with it) and frees the
  * session. NULL is a no-op. */
@@ -188,6 +240,47 @@ int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_
 int wsbx_session_drop(wsbx_session *s, wsbx_handle h, wsbx_status *st);
 
 /* ------------------------------------------------------------------------ */
+/* compiler.c - the compile worker                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Decoding, validation and compilation of untrusted module bytes run in a
+ * jailed process (jail.c, seccomp allowlist as for every worker): the
+ * module arrives in a sealed memfd, the artifact leaves through a memfd
+ * the supervisor sealed once the worker is gone, and the supervisor
+ * verifies it as hostile bytes (wsbx_artifact_open) before handing it
+ * out. The worker compiles on one thread: its seccomp filter, loaded
+ * before any thread could start, has no clone. */
+typedef struct wsbx_compile_worker_opts {
+        const wsbx_compile_opts *compile; /* NULL: the defaults (threads is ignored) */
+        /* Compile in this process (debugging only: no process wall). */
+        bool no_sandbox;
+        /* Wall-clock limit for the worker; 0: WSBX_COMPILE_TIMEOUT_DEFAULT. */
+        uint64_t timeout_ns;
+        /* The worker's memory limit (cgroup); 0: WSBX_COMPILE_MEMORY_DEFAULT. */
+        uint64_t memory_max;
+        /* Told once per process, in one sentence, when the jail cannot be
+         * built and compiling falls back to this process; NULL: silent. */
+        void (*log)(const char *msg);
+} wsbx_compile_worker_opts;
+#define WSBX_COMPILE_TIMEOUT_DEFAULT (120ull * 1000000000ull)
+#define WSBX_COMPILE_MEMORY_DEFAULT (2ull << 30)
+
+/* Compiles len module bytes (binary or text, as wsbx_module_load) in a
+ * compile worker. Returns 0 with *artifact_fd a sealed memfd holding a
+ * verified artifact (the caller closes it); a positive wsbx_errkind when
+ * the module is malformed, invalid or beyond a limit (err as the engine
+ * filled it, text positions included, copied from the worker and
+ * checked); or -errno when the worker failed: it died (err names the
+ * signal, or the denied syscall), ran out of memory, passed its time
+ * limit (-ETIMEDOUT), or sent back something malformed (-EPROTO). o may
+ * be NULL (the defaults). The worker is a copy of the caller made without
+ * fork handlers (wsbx_jail_spawn): call this while no other thread of the
+ * process can hold the malloc lock, e.g. before starting threads (a
+ * worker that deadlocks on such a lock is killed at the time limit). */
+int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_worker_opts *o,
+                           int *artifact_fd, wsbx_error *err);
+
+/* ------------------------------------------------------------------------ */
 /* spectest.c - the spec tests' `spectest` host module                      */
 /* ------------------------------------------------------------------------ */
 
@@ -238,6 +331,7 @@ typedef enum wsbx_msg_kind {
                                  * OK + count values, or ERROR + fault */
         WSBX_MSG_DROP,          /* handle -> nothing */
         WSBX_MSG_CLOSE,         /* the worker frees its store and exits */
+        WSBX_MSG_WASI,          /* nothing -> handle = the WASI host instance */
         WSBX_MSG_KIND_COUNT
 } wsbx_msg_kind;
 
@@ -400,13 +494,44 @@ void wsbx_loopback_stop(wsbx_loopback *lb);
 /* Marks the caller's side closed: the peer's recv then fails with -EPIPE. */
 void wsbx_ep_hangup(wsbx_endpoint *ep);
 
+/* Descriptors travel beside a message: the sender calls send_fd (fd
+ * borrowed) before posting the descriptor and puts *value in it; the
+ * receiver calls recv_fd(value) when it handles the descriptor and owns
+ * the fd it returns (close-on-exec). Loopback shares the descriptor table
+ * (value is the number; recv_fd duplicates it); the ring transport passes
+ * it over the control socket with SCM_RIGHTS. Return 0 / an fd, or -errno. */
+int wsbx_ep_send_fd(wsbx_endpoint *ep, int fd, uint64_t *value);
+int wsbx_ep_recv_fd(wsbx_endpoint *ep, uint64_t value);
+
+/* Whether the peer is a thread of this process (loopback). */
+bool wsbx_ep_is_local(const wsbx_endpoint *ep);
+
 /* ------------------------------------------------------------------------ */
 /* worker.c - the dispatcher (worker side)                                  */
 /* ------------------------------------------------------------------------ */
 
+/* What a worker starts with (wsbx_worker_main's arg; NULL: nothing). All
+ * borrowed for the worker's life. */
+typedef struct wsbx_worker_env {
+        /* The WASI configuration the session was opened with, fds as the
+         * worker sees them; NULL: none. The WSBX_MSG_WASI handler reads it. */
+        const wsbx_wasi_config *wasi;
+        /* The interruption epoch word compiled code polls (the ring's);
+         * NULL: the store's own counter. The worker arms every call to
+         * trap "interrupted" once the word moves past where it stood. */
+        const uint64_t *epoch;
+        /* Called once the store exists and before the first request (the
+         * jailed worker locks itself down here); nonzero ends the worker. */
+        int (*ready)(void *ctx);
+        void *ready_ctx;
+        /* The worker is a process about to exit: leave the store for the
+         * kernel to free (faster) instead of tearing it down. */
+        bool no_teardown;
+} wsbx_worker_env;
+
 /* Serves requests on ep against a fresh store until CLOSE or hangup. All
  * it knows of the supervisor is what arrives on ep; all it hands back is
- * handles, offsets and copies. */
+ * handles, offsets and copies. arg: a const wsbx_worker_env *, or NULL. */
 void wsbx_worker_main(wsbx_endpoint *ep, void *arg);
 
 #endif

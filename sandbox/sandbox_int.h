@@ -154,6 +154,21 @@ typedef struct wsbx_ring_stats {
 } wsbx_ring_stats;
 void wsbx_ring_get_stats(const wsbx_ring *r, wsbx_ring_stats *out);
 
+/* The message layer's endpoint over a ring (loopback.c): *ring and the
+ * control socket ctl are borrowed until wsbx_ep_ring_delete. Without a
+ * wait hook, recv blocks on the ring's doorbell (the worker side); with
+ * one, it spins for spin_ns and then calls wait(ctx), which returns once
+ * the ring may hold work (0) or the peer is gone (-errno, returned by
+ * recv). */
+wsbx_endpoint *wsbx_ep_ring_new(wsbx_ring *ring, int ctl);
+void wsbx_ep_set_wait(wsbx_endpoint *ep, int64_t spin_ns, int (*wait)(void *ctx), void *ctx);
+void wsbx_ep_ring_delete(wsbx_endpoint *ep);
+
+/* Worker: closes the ring's own duplicate of its memfd (the mapping
+ * stays), so that no descriptor of writable shared memory remains that
+ * code could be mapped from. */
+void wsbx_ring_close_fd(wsbx_ring *r);
+
 /* ------------------------------------------------------------------------ */
 /* uring.c - the supervisor's event loop (io_uring, supervisor only)        */
 /* ------------------------------------------------------------------------ */
@@ -214,6 +229,38 @@ int wsbx_sup_loop_set_deadline(wsbx_sup_loop *l, uint64_t cookie, uint64_t ns);
  * broken events are reported once. Returns the number of events stored
  * (0 on timeout) or -errno. */
 int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64_t timeout_ns);
+
+/* ------------------------------------------------------------------------ */
+/* process.c - a session's worker as a jailed process over rings            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct wsbx_proc wsbx_proc;
+
+/* Spawns a jailed worker running wsbx_worker_main over a new ring, as cfg
+ * says (stdio, preopens, memory limit). On success *out owns the process,
+ * its ring, control socket and event loop, and *ep (the supervisor's
+ * endpoint) stays valid until wsbx_proc_stop. On failure err (at least
+ * WSBX_STATUS_MSG_MAX bytes) holds a one-line reason. Returns 0 or -errno. */
+int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoint **ep, char *err);
+
+/* Hangs up, gives the worker a moment to exit (after CLOSE), kills it
+ * otherwise, reaps it and frees everything. NULL is a no-op. */
+void wsbx_proc_stop(wsbx_proc *p);
+
+/* Arms (ns > 0) the deadline of the call about to be posted; disarm after
+ * its completion. When it passes, the epoch is bumped and, after a grace
+ * period, the worker killed ("deadline exceeded"). */
+void wsbx_proc_arm(wsbx_proc *p, uint64_t ns);
+void wsbx_proc_disarm(wsbx_proc *p);
+/* Whether the last armed call's deadline passed (the epoch was bumped). */
+bool wsbx_proc_deadline_hit(const wsbx_proc *p);
+
+/* Kills the worker and records why (the first cause recorded wins). */
+void wsbx_proc_fail(wsbx_proc *p, const char *why);
+
+/* Why the worker is dead ("worker killed: out of memory"), "" while it
+ * lives. */
+const char *wsbx_proc_cause(const wsbx_proc *p);
 
 /* ------------------------------------------------------------------------ */
 /* cgroup.c - one cgroup per worker (v2 where writable, else v1)            */
@@ -433,6 +480,13 @@ bool wsbx_seccomp_sanitizer_build(void);
  * loads the filter for policy p into the calling process (TSYNC). Needs
  * no_new_privs or CAP_SYS_ADMIN. Returns 0 or -errno. */
 int wsbx_seccomp_load(const wsbx_jail_policy *p, struct wsbx_jail_report *report);
+
+/* Builds the filter for policy p ahead of time, for a worker whose
+ * getpid() will be self_pid (1 in a new pid namespace), and keeps it:
+ * children spawned afterwards inherit it, and their wsbx_seccomp_load
+ * loads it as is when their policy and pid match (building a filter
+ * costs milliseconds; loading it microseconds). Returns 0 or -errno. */
+int wsbx_seccomp_prepare(const wsbx_jail_policy *p, int self_pid);
 
 /* The name of a native syscall number, or NULL. */
 const char *wsbx_seccomp_syscall_name(int nr);

@@ -38,7 +38,10 @@
 #include "sandbox_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -64,6 +67,8 @@ enum {
         F_SELF,         /* arg0 is the worker's own pid (as it sees it) */
         F_TCGETS,       /* ioctl(fd, TCGETS): isatty() */
         F_EACCES,       /* never runs: fails with EACCES instead of killing */
+        F_FCNTL_DUP,        /* fcntl(fd, F_DUPFD_CLOEXEC, n) only */
+        F_AT_EMPTY,   /* newfstatat(fd, "", buf, AT_EMPTY_PATH): flags has AT_EMPTY_PATH */
 };
 
 #define ROW(n, f, a, r) { .name = n, .args = a, .reason = r, .filter = f }
@@ -100,6 +105,11 @@ static const wsbx_seccomp_rule rules[] = {
         ROW("sendmsg", F_CTL_FD, "fd is a control socket of the policy",
             "messages to the supervisor"),
         ROW("close", F_NONE, "", "dropping received fds"),
+        ROW("fcntl", F_FCNTL_DUP, "cmd is F_DUPFD_CLOEXEC",
+            "the loader keeps its own duplicate of a received artifact memfd"),
+        ROW("fstat", F_NONE, "", "the size of a received artifact memfd"),
+        ROW("newfstatat", F_AT_EMPTY, "flags has AT_EMPTY_PATH (fstat of an open fd)",
+            "the size of a received artifact memfd (the C library's fstat)"),
         ROW("read", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
         ROW("write", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
         /* Sanitizer runtimes: only in ASan/UBSan builds, whose runtimes
@@ -114,6 +124,8 @@ static const wsbx_seccomp_rule rules[] = {
             "the runtime then names the binary it cached"),
         SAN("madvise", F_NONE, "",
             "the runtime's shadow and allocator mappings (MADV_NOHUGEPAGE, MADV_DONTDUMP)"),
+        SAN("sched_getaffinity", F_NONE, "",
+            "the runtime asks glibc for a thread's stack bounds (pthread_getattr_np) when a trap unwinds"),
 };
 
 #undef ROW
@@ -203,6 +215,10 @@ static int add_fd_rules(scmp_filter_ctx ctx, int nr, const int *fds, unsigned n,
         return rc == -EINVAL || rc == -EEXIST ? 0 : rc;
 }
 
+/* The pid F_SELF allows signalling: the caller's, or the one the filter
+ * is prepared for (0: getpid() at build time). */
+static int build_self;
+
 static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                    const wsbx_jail_policy *p, bool report)
 {
@@ -244,7 +260,7 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                 rc = add_fd_rules(ctx, nr, p->rw_fds, p->n_rw_fds, report);
                 break;
         case F_SELF: {
-                scmp_datum_t self = (scmp_datum_t)getpid();
+                scmp_datum_t self = (scmp_datum_t)build_self;
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, self));
                 if (!rc && report)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
@@ -253,6 +269,19 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
         }
         case F_EACCES:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), nr, 0);
+                break;
+        case F_FCNTL_DUP:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, F_DUPFD_CLOEXEC));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A1(SCMP_CMP_NE, F_DUPFD_CLOEXEC));
+                break;
+        case F_AT_EMPTY:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                      SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+                if (!rc && report)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
+                                              SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
                 break;
         case F_TCGETS:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
@@ -268,6 +297,8 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
 
 static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
 {
+        if (!build_self)
+                build_self = getpid();
         static const size_t nrules = sizeof rules / sizeof rules[0];
         bool ruled[NR_MAX] = { false };
         int rc;
@@ -304,6 +335,101 @@ static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
         return 0;
 }
 
+/* A filter built ahead of time (wsbx_seccomp_prepare), for the policy
+ * fields it depends on. Spawned workers inherit it with their copy of the
+ * supervisor's memory and load it without building anything. */
+static struct {
+        bool valid;
+        bool report;
+        int self;
+        int ctl[WSBX_JAIL_MAX_FDS], rw[WSBX_JAIL_MAX_FDS];
+        unsigned nctl, nrw;
+        struct sock_filter *prog;
+        unsigned short len;
+} prepared;
+
+static bool prepared_fits(const wsbx_jail_policy *p, bool report, int self)
+{
+        return prepared.valid && prepared.report == report && prepared.self == self &&
+               prepared.nctl == p->n_ctl_fds && prepared.nrw == p->n_rw_fds &&
+               p->n_ctl_fds <= WSBX_JAIL_MAX_FDS && p->n_rw_fds <= WSBX_JAIL_MAX_FDS &&
+               !memcmp(prepared.ctl, p->ctl_fds, p->n_ctl_fds * sizeof(int)) &&
+               !memcmp(prepared.rw, p->rw_fds, p->n_rw_fds * sizeof(int));
+}
+
+static scmp_filter_ctx new_ctx(const wsbx_jail_policy *p, bool report, int self, int *rc)
+{
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        if (!ctx) {
+                *rc = -ENOMEM;
+                return NULL;
+        }
+        *rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+        if (!*rc)
+                *rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+        /* A binary tree of syscall numbers: the trap rows make the list
+         * long, and every call the worker makes walks it. */
+        if (!*rc)
+                *rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        build_self = self;
+        if (!*rc)
+                *rc = build(ctx, p, report);
+        build_self = 0;
+        if (*rc) {
+                seccomp_release(ctx);
+                return NULL;
+        }
+        return ctx;
+}
+
+int wsbx_seccomp_prepare(const wsbx_jail_policy *p, int self_pid)
+{
+        bool report = p->report_denied;
+#if !defined(__x86_64__)
+        report = false;
+#endif
+        if (prepared_fits(p, report, self_pid))
+                return 0;
+        if (p->n_ctl_fds > WSBX_JAIL_MAX_FDS || p->n_rw_fds > WSBX_JAIL_MAX_FDS)
+                return -EINVAL;
+        int rc;
+        scmp_filter_ctx ctx = new_ctx(p, report, self_pid, &rc);
+        if (!ctx)
+                return rc < 0 ? rc : -EINVAL;
+        int fd = memfd_create("wsbx-seccomp", MFD_CLOEXEC);
+        if (fd < 0) {
+                rc = -errno;
+                seccomp_release(ctx);
+                return rc;
+        }
+        rc = seccomp_export_bpf(ctx, fd);
+        seccomp_release(ctx);
+        off_t size = rc ? 0 : lseek(fd, 0, SEEK_END);
+        struct sock_filter *prog = NULL;
+        if (!rc && (size <= 0 || size % sizeof *prog || size / sizeof *prog > 0xffff))
+                rc = -EINVAL;
+        if (!rc && !(prog = malloc((size_t)size)))
+                rc = -ENOMEM;
+        if (!rc && pread(fd, prog, (size_t)size, 0) != size)
+                rc = -EIO;
+        close(fd);
+        if (rc) {
+                free(prog);
+                return rc < 0 ? rc : -EINVAL;
+        }
+        free(prepared.prog);
+        prepared.valid = true;
+        prepared.report = report;
+        prepared.self = self_pid;
+        prepared.nctl = p->n_ctl_fds;
+        prepared.nrw = p->n_rw_fds;
+        memcpy(prepared.ctl, p->ctl_fds, p->n_ctl_fds * sizeof(int));
+        memcpy(prepared.rw, p->rw_fds, p->n_rw_fds * sizeof(int));
+        prepared.prog = prog;
+        prepared.len = (unsigned short)(size / sizeof *prog);
+        return 0;
+}
+
 int wsbx_seccomp_load(const wsbx_jail_policy *p, struct wsbx_jail_report *report)
 {
         bool want_report = p->report_denied && report;
@@ -322,20 +448,16 @@ int wsbx_seccomp_load(const wsbx_jail_policy *p, struct wsbx_jail_report *report
 #else
         want_report = false;
 #endif
-        ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        if (prepared_fits(p, want_report, getpid())) {
+                struct sock_fprog fp = { .len = prepared.len, .filter = prepared.prog };
+                if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &fp) != 0)
+                        return -errno;
+                return 0;
+        }
+        ctx = new_ctx(p, want_report, 0, &rc);
         if (!ctx)
-                return -ENOMEM;
-        rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-        if (!rc)
-                rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-        /* A binary tree of syscall numbers: the trap rows make the list
-         * long, and every call the worker makes walks it. */
-        if (!rc)
-                rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-        if (!rc)
-                rc = build(ctx, p, want_report);
-        if (!rc)
-                rc = seccomp_load(ctx);
+                return rc < 0 ? rc : -EINVAL;
+        rc = seccomp_load(ctx);
         seccomp_release(ctx);
         return rc < 0 ? rc : 0;
 }

@@ -19,7 +19,7 @@
  * functions the type), indexed by handle; handles are below
  * WSBX_HANDLE_MAX, so the table stays bounded.
  */
-#include "sandbox.h"
+#include "sandbox_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +51,9 @@ struct hostfn {
 };
 
 struct wsbx_session {
-        wsbx_loopback *lb;
+        wsbx_loopback *lb;   /* loopback transport, or */
+        wsbx_proc *proc;     /* a jailed worker process */
+        uint64_t deadline_ns;
         wsbx_endpoint *ep;
         uint32_t seq;
         bool broken;
@@ -86,7 +88,23 @@ static int status_error(wsbx_status *st, const char *msg)
 static int broken(wsbx_session *s)
 {
         s->broken = true;
+        /* A worker that lies is as good as dead: make it so. */
+        if (s->proc)
+                wsbx_proc_fail(s->proc, "worker killed: it broke the message protocol");
         return -EPROTO;
+}
+
+/* A transport failure: st says why when the worker died. */
+static int lost(wsbx_session *s, int e, wsbx_status *st)
+{
+        s->broken = true;
+        const char *why = s->proc ? wsbx_proc_cause(s->proc) : "";
+        if (st && why[0]) {
+                status_clear(st);
+                st->outcome = WSBX_SESS_ERROR;
+                snprintf(st->msg, sizeof st->msg, "%s", why);
+        }
+        return e;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -179,23 +197,27 @@ static int serve_host_call(wsbx_session *s, const wsbx_msg *m);
 /* Posts req and waits for its completion, serving host calls meanwhile.
  * On 0 the completion is in *cmp and still held: decode its payload, then
  * call done(). */
-static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp)
+static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status *st)
 {
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         if (s->depth >= MAX_DEPTH)
                 return -ELOOP;
         req->seq = ++s->seq;
         int e = wsbx_ep_send(s->ep, req);
-        if (e < 0) {
-                s->broken = true;
-                return e;
-        }
+        if (e < 0)
+                return lost(s, e, st);
+        bool timed = s->proc && s->deadline_ns && s->depth == 0 &&
+                     (req->kind == WSBX_MSG_INVOKE || req->kind == WSBX_MSG_INSTANTIATE);
+        if (timed)
+                wsbx_proc_arm(s->proc, s->deadline_ns);
         s->depth++;
         for (;;) {
                 e = wsbx_ep_recv(s->ep, cmp);
                 if (e < 0) {
-                        s->broken = true;
+                        if (e == -EPROTO && s->proc)
+                                wsbx_proc_fail(s->proc, "worker killed: it corrupted its rings");
+                        e = lost(s, e == -EPROTO ? -EPROTO : e, st);
                         break;
                 }
                 if (cmp->kind == WSBX_MSG_HOST_CALL &&
@@ -214,6 +236,8 @@ static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp)
                 break;
         }
         s->depth--;
+        if (timed)
+                wsbx_proc_disarm(s->proc);
         return e;
 }
 
@@ -239,6 +263,8 @@ static int failed(wsbx_session *s, const wsbx_msg *cmp, wsbx_status *st)
         done(s);
         if (cmp->status != WSBX_ST_TRAP)
                 st->trap = WSBX_TRAP_NONE;
+        else if (st->trap == WSBX_TRAP_INTERRUPTED && s->proc && wsbx_proc_deadline_hit(s->proc))
+                snprintf(st->msg, sizeof st->msg, "deadline exceeded");
         st->outcome = outcome[cmp->status];
         return st->outcome;
 }
@@ -317,9 +343,48 @@ int wsbx_session_open_worker(wsbx_worker_fn fn, void *arg, wsbx_session **out)
         return 0;
 }
 
+int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, wsbx_status *st)
+{
+        static const wsbx_session_config defaults;
+        if (!cfg)
+                cfg = &defaults;
+        if (st)
+                status_clear(st);
+        *out = NULL;
+        if (cfg->no_sandbox) {
+                int e = wsbx_session_open_worker(wsbx_worker_main, NULL, out);
+                if (e < 0 && st) {
+                        st->outcome = WSBX_SESS_ERROR;
+                        snprintf(st->msg, sizeof st->msg, "cannot start the worker thread: %s", strerror(-e));
+                }
+                return e;
+        }
+        wsbx_session *s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        char err[WSBX_STATUS_MSG_MAX];
+        int e = wsbx_proc_start(cfg, &s->proc, &s->ep, err);
+        if (e < 0) {
+                if (st) {
+                        st->outcome = WSBX_SESS_ERROR;
+                        snprintf(st->msg, sizeof st->msg, "%s", err);
+                }
+                free(s);
+                return e;
+        }
+        s->deadline_ns = cfg->deadline_ns;
+        *out = s;
+        return 0;
+}
+
 int wsbx_session_open(wsbx_session **out)
 {
-        return wsbx_session_open_worker(wsbx_worker_main, NULL, out);
+        return wsbx_session_open_cfg(NULL, out, NULL);
+}
+
+bool wsbx_session_sandboxed(const wsbx_session *s)
+{
+        return s->proc != NULL;
 }
 
 void wsbx_session_close(wsbx_session *s)
@@ -330,7 +395,10 @@ void wsbx_session_close(wsbx_session *s)
                 wsbx_msg m = {.kind = WSBX_MSG_CLOSE, .seq = ++s->seq};
                 wsbx_ep_send(s->ep, &m);
         }
-        wsbx_loopback_stop(s->lb);
+        if (s->lb)
+                wsbx_loopback_stop(s->lb);
+        else
+                wsbx_proc_stop(s->proc);
         for (uint32_t i = 0; i < s->hcap; i++)
                 rec_clear(&s->h[i]);
         free(s->h);
@@ -481,7 +549,7 @@ static int finish_handle(wsbx_session *s, const wsbx_msg *cmp, uint8_t kind, wsb
 static int load_request(wsbx_session *s, wsbx_msg *req, wsbx_handle *module, wsbx_status *st)
 {
         wsbx_msg cmp;
-        int e = round_trip(s, req, &cmp);
+        int e = round_trip(s, req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -507,7 +575,33 @@ int wsbx_session_load_fd(wsbx_session *s, int fd, wsbx_handle *module, wsbx_stat
         status_clear(st);
         if (fd < 0)
                 return -EBADF;
-        wsbx_msg req = {.kind = WSBX_MSG_LOAD, .flags = WSBX_MSG_F_FD, .value = (uint64_t)fd};
+        if (s->broken)
+                return lost(s, -EPIPE, st);
+        wsbx_msg req = {.kind = WSBX_MSG_LOAD, .flags = WSBX_MSG_F_FD};
+        /* A jailed worker maps code from this descriptor: it must not be
+         * able to write the file through it (a shared writable mapping
+         * would show through the private executable one). A writable fd
+         * without F_SEAL_WRITE goes over as a read-only reopening. */
+        int ro = -1;
+        if (!wsbx_ep_is_local(s->ep)) {
+                int fl = fcntl(fd, F_GETFL);
+                int seals = fcntl(fd, F_GET_SEALS);
+                if (fl < 0)
+                        return -errno;
+                if ((fl & O_ACCMODE) != O_RDONLY && (seals < 0 || !(seals & F_SEAL_WRITE))) {
+                        char path[64];
+                        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+                        ro = open(path, O_RDONLY | O_CLOEXEC);
+                        if (ro < 0)
+                                return -errno;
+                        fd = ro;
+                }
+        }
+        int e = wsbx_ep_send_fd(s->ep, fd, &req.value);
+        if (ro >= 0)
+                close(ro);
+        if (e < 0)
+                return e;
         return load_request(s, &req, module, st);
 }
 
@@ -515,10 +609,11 @@ int wsbx_session_load(wsbx_session *s, const uint8_t *bytes, size_t len, wsbx_ha
 {
         status_clear(st);
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         /* Small artifacts travel in the arena (the worker seals them into a
          * memfd of its own); large ones would crowd it out. */
-        if (len > 0 && len <= WSBX_ARENA_SIZE / 4) {
+        /* A jailed worker cannot make memfds: it always gets one. */
+        if (len > 0 && len <= WSBX_ARENA_SIZE / 4 && wsbx_ep_is_local(s->ep)) {
                 wsbx_msg req = {.kind = WSBX_MSG_LOAD};
                 if (wsbx_proto_put_bytes(s->ep, &req, bytes, len) == 0)
                         return load_request(s, &req, module, st);
@@ -539,10 +634,10 @@ int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_han
         status_clear(st);
         wsbx_msg req = {.kind = WSBX_MSG_INSTANTIATE, .handle = module, .count = nimports}, cmp;
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         if (wsbx_proto_put_bytes(s->ep, &req, imports, (size_t)nimports * sizeof *imports) < 0)
                 return status_error(st, "too many imports for one message");
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -556,10 +651,10 @@ int wsbx_session_export(wsbx_session *s, wsbx_handle instance, const char *name,
         status_clear(st);
         wsbx_msg req = {.kind = WSBX_MSG_EXPORT, .handle = instance}, cmp;
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         if (wsbx_proto_put_bytes(s->ep, &req, name, len) < 0)
                 return status_error(st, "export name too long for one message");
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -629,10 +724,10 @@ int wsbx_session_invoke(wsbx_session *s, wsbx_handle func, const wsbx_valtype *t
                 return status_error(st, "type mismatch: arguments or results do not fit the function");
         wsbx_msg req = {.kind = WSBX_MSG_INVOKE, .handle = func}, cmp;
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         if (wsbx_proto_put_vals(s->ep, &req, types, args, nargs) < 0)
                 return status_error(st, "too many arguments for one message");
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -668,7 +763,7 @@ int wsbx_session_global_get(wsbx_session *s, wsbx_handle global, wsbx_val_raw *v
 {
         status_clear(st);
         wsbx_msg req = {.kind = WSBX_MSG_GLOBAL_GET, .handle = global}, cmp;
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -691,10 +786,10 @@ int wsbx_session_global_set(wsbx_session *s, wsbx_handle global, wsbx_valtype ty
         status_clear(st);
         wsbx_msg req = {.kind = WSBX_MSG_GLOBAL_SET, .handle = global}, cmp;
         if (s->broken)
-                return -EPIPE;
+                return lost(s, -EPIPE, st);
         if (wsbx_proto_put_vals(s->ep, &req, &type, v, 1) < 0)
                 return -E2BIG;
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -737,7 +832,7 @@ int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_
         int e = -EPIPE;
         if (!s->broken && (e = wsbx_proto_put_bytes(s->ep, &req, t, n)) == 0) {
                 req.count = n;
-                e = round_trip(s, &req, &cmp);
+                e = round_trip(s, &req, &cmp, st);
         }
         if (e < 0)
                 return e;
@@ -753,7 +848,7 @@ int wsbx_session_drop(wsbx_session *s, wsbx_handle h, wsbx_status *st)
 {
         status_clear(st);
         wsbx_msg req = {.kind = WSBX_MSG_DROP, .handle = h}, cmp;
-        int e = round_trip(s, &req, &cmp);
+        int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;
         if (cmp.status != WSBX_ST_OK)
@@ -762,4 +857,21 @@ int wsbx_session_drop(wsbx_session *s, wsbx_handle h, wsbx_status *st)
         if (e == 0 && h < s->hcap)
                 rec_clear(&s->h[h]);
         return e;
+}
+
+int wsbx_session_wasi_instance(wsbx_session *s, wsbx_handle *instance, wsbx_status *st)
+{
+        status_clear(st);
+        wsbx_msg req = {.kind = WSBX_MSG_WASI}, cmp;
+        int e = round_trip(s, &req, &cmp, st);
+        if (e < 0)
+                return e;
+        if (cmp.status != WSBX_ST_OK)
+                return failed(s, &cmp, st);
+        return finish_handle(s, &cmp, KIND_INSTANCE, instance);
+}
+
+const char *wsbx_session_error(const wsbx_session *s)
+{
+        return s->proc ? wsbx_proc_cause(s->proc) : "";
 }

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
         OBJ_FREE = 0,
@@ -66,6 +67,11 @@ typedef struct worker {
         uint32_t nhosts, hostcap;
         uint8_t *typebuf;    /* st_func_type's joined copy */
         size_t typebuf_cap;
+        /* The WASI configuration the worker started with (fds as it sees
+         * them), NULL when none: for the WSBX_MSG_WASI handler. */
+        const wsbx_wasi_config *wasi;
+        const uint64_t *epoch; /* the shared interruption word, or NULL */
+        uint64_t epoch_deadline;
 } worker;
 
 /* A host function's worker-side record (its host context). */
@@ -203,13 +209,32 @@ static wsbx_store *store_of(worker *w)
 static int st_open(worker *w, char *err)
 {
         wsbx_store *s;
-        int e = wsbx_store_new(NULL, &s);
+        wsbx_store_config cfg = {.epoch_ptr = w->epoch};
+        int e = wsbx_store_new(w->epoch ? &cfg : NULL, &s);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "cannot create the store: %s", strerror(-e));
                 return e;
         }
         w->store = s;
+        if (w->epoch) {
+                w->epoch_deadline = __atomic_load_n(w->epoch, __ATOMIC_ACQUIRE) + 1;
+                wsbx_store_set_epoch_deadline(s, w->epoch_deadline);
+        }
         return 0;
+}
+
+/* Before running guest code: when the supervisor moved the epoch past the
+ * deadline (an earlier call's deadline, possibly after it finished), arm
+ * the next one, so that only a bump during this call interrupts it. */
+static void st_arm_epoch(worker *w)
+{
+        if (!w->epoch)
+                return;
+        uint64_t now = __atomic_load_n(w->epoch, __ATOMIC_ACQUIRE);
+        if (now >= w->epoch_deadline) {
+                w->epoch_deadline = now + 1;
+                wsbx_store_set_epoch_deadline(store_of(w), w->epoch_deadline);
+        }
 }
 
 static void st_close(worker *w)
@@ -318,6 +343,7 @@ static void st_instantiate(worker *w, void *mod, const struct st_extern *imports
         }
         wsbx_instance *in = NULL;
         wsbx_lerr le = {""};
+        st_arm_epoch(w);
         int e = wsbx_instantiate(store_of(w), l, ext, total, &in, trap, &le);
         if (e == 0)
                 *inst = in;
@@ -434,6 +460,7 @@ static void st_invoke(worker *w, void *func, wsbx_val_raw *vals, uint32_t nvals,
                 st_fail(res, WSBX_ST_ERROR, "out of memory");
                 return;
         }
+        st_arm_epoch(w);
         int e = wsbx_invoke(store_of(w), func, vals, nvals, trap);
         if (e > 0)
                 st_trapped(res, e, trap);
@@ -673,11 +700,27 @@ static int put_imports(worker *w, wsbx_msg *c, const wsbx_artifact *a)
 static int do_load(worker *w, const wsbx_msg *m, const uint8_t *p)
 {
         bool fd = m->flags & WSBX_MSG_F_FD;
-        if (m->count || (fd && (m->len || m->value > INT32_MAX)) || (!fd && !m->len))
-                return reply_error(w, m, "load: malformed request");
-        void *mod = NULL;
         char err[WSBX_STATUS_MSG_MAX] = "";
-        if (st_load(w, fd ? (int)m->value : -1, p, m->len, &mod, err) < 0)
+        /* Take the descriptor first, whatever follows: one left behind on
+         * the control socket would be taken by the next LOAD. */
+        int afd = -1;
+        if (fd) {
+                afd = wsbx_ep_recv_fd(w->ep, m->value);
+                if (afd < 0) {
+                        snprintf(err, sizeof err, "load: no artifact descriptor: %s", strerror(-afd));
+                        return reply_error(w, m, err);
+                }
+        }
+        if (m->count || (fd && (m->len || m->value > INT32_MAX)) || (!fd && !m->len)) {
+                if (afd >= 0)
+                        close(afd);
+                return reply_error(w, m, "load: malformed request");
+        }
+        void *mod = NULL;
+        int le = st_load(w, afd, p, m->len, &mod, err);
+        if (afd >= 0)
+                close(afd);
+        if (le < 0)
                 return reply_error(w, m, err);
         uint32_t h = handle_of(w, OBJ_MODULE, mod);
         if (!h)
@@ -935,10 +978,19 @@ static int serve(worker *w, const wsbx_msg *m)
 
 void wsbx_worker_main(wsbx_endpoint *ep, void *arg)
 {
-        (void)arg;
+        const wsbx_worker_env *env = arg;
         worker w = {.ep = ep};
+        if (env) {
+                w.wasi = env->wasi;
+                w.epoch = env->epoch;
+        }
         char err[WSBX_STATUS_MSG_MAX] = "";
         bool ok = st_open(&w, err) == 0;
+        if (env && env->ready && env->ready(env->ready_ctx) != 0) {
+                if (ok)
+                        st_close(&w);
+                return;
+        }
         while (!w.closing) {
                 wsbx_msg m;
                 if (wsbx_ep_recv(ep, &m) < 0)
@@ -950,6 +1002,8 @@ void wsbx_worker_main(wsbx_endpoint *ep, void *arg)
                 }
                 serve(&w, &m);
         }
+        if (env && env->no_teardown)
+                return;
         if (ok)
                 st_close(&w);
         for (uint32_t i = 0; i < w.nhosts; i++) {

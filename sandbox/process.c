@@ -1,0 +1,419 @@
+/* process.c - a session's worker as a jailed process over shared rings.
+ *
+ * wsbx_proc_start creates the ring memfd (ring.c) and a control socket
+ * pair, and spawns the worker with wsbx_jail_spawn, handing over only the
+ * ring memfd, its end of the socket, the stdio descriptors of the WASI
+ * configuration and the preopened directories (and an eventfd where the
+ * supervisor loop has no futex operations). The child maps the ring,
+ * closes every descriptor of it, creates its store (signal handlers,
+ * guest stack) and then locks itself down (wsbx_jail_lockdown: Landlock,
+ * no_new_privs, the seccomp allowlist last), before it maps any guest
+ * code; from then on executable pages come only from artifact memfds the
+ * supervisor sends over the control socket (SCM_RIGHTS).
+ *
+ * The supervisor side waits through one io_uring loop per worker
+ * (uring.c): completion doorbell, the worker's exit (pidfd) and the
+ * call's deadline. A deadline first bumps the epoch word in the ring
+ * memory, which compiled code with epoch checks polls (the call then
+ * traps "interrupted"); a worker still busy after GRACE_NS is killed
+ * through its pidfd. A worker's death is decoded once (wsbx_jail_wait:
+ * exit, signal, seccomp kill with the syscall from the report page, out
+ * of memory through its cgroup) into the cause every failed call reports.
+ */
+#include "sandbox_int.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RING_SLOTS 256u
+#define RING_ARENA (2u << 20)
+#define SUP_SPIN_NS 5000
+#define GRACE_NS (50u * 1000000u)
+#define CLOSE_WAIT_MS 2000
+#define WORKER_PIDS_MAX 16u
+#define WORKER_NOFILE 16384u
+
+enum { DL_NONE, DL_ARMED, DL_GRACE, DL_KILLED };
+
+struct wsbx_proc {
+        wsbx_ring *ring;
+        wsbx_endpoint *ep;
+        int ctl;                /* the supervisor's end of the socket pair */
+        wsbx_jail_child child;
+        bool spawned;
+        wsbx_sup_loop *loop;
+        bool exited;            /* the loop reported the exit */
+        bool dead;              /* cause holds why */
+        int dl_state;
+        bool deadline_hit;      /* the last armed call met its deadline */
+        char cause[WSBX_STATUS_MSG_MAX];
+};
+
+/* What the child needs; lives in the parent's memory, which the child
+ * starts with a copy of. */
+struct child_args {
+        wsbx_jail_policy pol;
+        int ring_fd, ctl_fd, wake_fd;
+        wsbx_wasi_config wasi;
+};
+
+static int child_lockdown(void *ctx)
+{
+        const struct child_args *a = ctx;
+        return wsbx_jail_lockdown(&a->pol) < 0;
+}
+
+static int child_serve(struct child_args *a);
+
+#if WSBX_SANITIZER_BUILD
+/* Sanitizer builds: the runtime asks glibc for the stack bounds of the
+ * thread it unwinds from (siglongjmp out of a trap), and for the process's
+ * first thread glibc reads /proc/self/maps, which the jail hides. A thread
+ * of our own has known bounds; it starts before lockdown, and the filter
+ * (TSYNC) covers both. Normal builds stay single-threaded. */
+#include <pthread.h>
+
+static void *serve_thread(void *arg)
+{
+        return (void *)(intptr_t)child_serve(arg);
+}
+
+static int child_main(void *arg)
+{
+        pthread_t t;
+        pthread_attr_t attr;
+        void *rv = NULL;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, 8u << 20);
+        int e = pthread_create(&t, &attr, serve_thread, arg);
+        pthread_attr_destroy(&attr);
+        if (e)
+                return WSBX_JAIL_SETUP_FAILED;
+        pthread_join(t, &rv);
+        return (int)(intptr_t)rv;
+}
+#else
+static int child_main(void *arg)
+{
+        return child_serve(arg);
+}
+#endif
+
+static int child_serve(struct child_args *a)
+{
+        wsbx_ring *r;
+        if (wsbx_ring_attach(a->ring_fd, &r) < 0)
+                return WSBX_JAIL_SETUP_FAILED;
+        /* No descriptor of the shared, writable ring memory stays open:
+         * nothing could be mapped executable from it. */
+        close(a->ring_fd);
+        wsbx_ring_close_fd(r);
+        if (a->wake_fd >= 0)
+                wsbx_ring_set_wake_fd(r, a->wake_fd);
+        wsbx_endpoint *ep = wsbx_ep_ring_new(r, a->ctl_fd);
+        if (!ep)
+                return WSBX_JAIL_SETUP_FAILED;
+        wsbx_worker_env env = {
+                .wasi = &a->wasi,
+                .epoch = (const uint64_t *)wsbx_ring_epoch(r),
+                .ready = child_lockdown,
+                .ready_ctx = a,
+                .no_teardown = true,
+        };
+        wsbx_worker_main(ep, &env);
+        wsbx_ring_hangup(r);
+        return 0;
+}
+
+__attribute__((format(printf, 2, 3))) static void set_cause(wsbx_proc *p, const char *fmt, ...)
+{
+        if (p->dead)
+                return;
+        p->dead = true;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->cause, sizeof p->cause, fmt, ap);
+        va_end(ap);
+}
+
+/* The worker ended: reap it and say why, once. */
+static void reap(wsbx_proc *p)
+{
+        if (p->child.reaped || !p->spawned)
+                return;
+        wsbx_jail_death d;
+        if (wsbx_jail_wait(&p->child, &d) < 0) {
+                set_cause(p, "worker ended");
+                return;
+        }
+        switch (d.cause) {
+        case WSBX_JAIL_SECCOMP:
+                set_cause(p, "worker killed: forbidden system call %s",
+                          d.syscall_name[0] ? d.syscall_name : "(unknown)");
+                break;
+        case WSBX_JAIL_OOM:
+                set_cause(p, "worker killed: out of memory");
+                break;
+        case WSBX_JAIL_SIGNALED:
+                set_cause(p, "worker killed by signal %s (%d)", strsignal(d.status), d.status);
+                break;
+        default:
+                if (d.status == WSBX_JAIL_SETUP_FAILED)
+                        set_cause(p, "worker could not set up its jail (exit status %d)", d.status);
+                else
+                        set_cause(p, "worker exited with status %d", d.status);
+                break;
+        }
+}
+
+void wsbx_proc_fail(wsbx_proc *p, const char *why)
+{
+        set_cause(p, "%s", why);
+        if (p->spawned && !p->child.reaped)
+                wsbx_jail_kill(&p->child);
+}
+
+static int proc_wait(void *ctx)
+{
+        wsbx_proc *p = ctx;
+        for (;;) {
+                if (p->exited || p->dead) {
+                        int pend = wsbx_ring_pending(p->ring);
+                        if (pend > 0 && !p->dead)
+                                return 0;
+                        reap(p);
+                        return -EPIPE;
+                }
+                wsbx_sup_event ev[4];
+                int n = wsbx_sup_loop_wait(p->loop, ev, 4, -1);
+                if (n == -EINTR)
+                        continue;
+                if (n < 0) {
+                        wsbx_proc_fail(p, "the supervisor's event loop failed");
+                        return n;
+                }
+                bool ready = false;
+                for (int i = 0; i < n; i++) {
+                        switch (ev[i].kind) {
+                        case WSBX_SUP_EV_COMPLETION:
+                                ready = true;
+                                break;
+                        case WSBX_SUP_EV_EXIT:
+                                p->exited = true;
+                                break;
+                        case WSBX_SUP_EV_BROKEN:
+                                wsbx_proc_fail(p, "worker killed: it corrupted its rings");
+                                break;
+                        case WSBX_SUP_EV_DEADLINE:
+                                if (p->dl_state == DL_ARMED) {
+                                        /* Interrupt: compiled code polls the word. */
+                                        atomic_fetch_add(wsbx_ring_epoch(p->ring), 1);
+                                        p->deadline_hit = true;
+                                        p->dl_state = DL_GRACE;
+                                        wsbx_sup_loop_set_deadline(p->loop, 0, GRACE_NS);
+                                } else if (p->dl_state == DL_GRACE) {
+                                        p->dl_state = DL_KILLED;
+                                        wsbx_proc_fail(p, "deadline exceeded");
+                                }
+                                break;
+                        }
+                }
+                if (p->exited || p->dead)
+                        continue;
+                if (ready)
+                        return 0;
+        }
+}
+
+int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoint **ep, char *err)
+{
+        *out = NULL;
+        err[0] = 0;
+        wsbx_proc *p = calloc(1, sizeof *p);
+        struct child_args *a = calloc(1, sizeof *a);
+        int sv[2] = {-1, -1};
+        int e;
+        if (!p || !a) {
+                e = -ENOMEM;
+                goto fail;
+        }
+        p->ctl = -1;
+        p->child.pidfd = -1;
+        e = wsbx_ring_create(RING_SLOTS, RING_ARENA, &p->ring);
+        if (e < 0) {
+                snprintf(err, WSBX_STATUS_MSG_MAX, "worker rings: %s", strerror(-e));
+                goto fail;
+        }
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+                e = -errno;
+                snprintf(err, WSBX_STATUS_MSG_MAX, "worker control socket: %s", strerror(-e));
+                goto fail;
+        }
+        p->ctl = sv[0];
+        e = wsbx_sup_loop_new(0, &p->loop);
+        if (e < 0) {
+                snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop (io_uring): %s", strerror(-e));
+                goto fail;
+        }
+        int wake_fd = -1;
+
+        /* What the child keeps, under the numbers it has here. */
+        wsbx_jail_policy *pol = &a->pol;
+        wsbx_jail_policy_init(pol);
+        pol->cgroup = true;
+        pol->memory_max = cfg->memory_max ? cfg->memory_max : WSBX_SESSION_MEMORY_DEFAULT;
+        pol->pids_max = WORKER_PIDS_MAX;
+        /* The loader keeps one descriptor per loaded module, and a spec
+         * script loads hundreds; only the supervisor can send them. */
+        struct rlimit rl;
+        pol->nofile = WORKER_NOFILE;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY && rl.rlim_max < WORKER_NOFILE)
+                pol->nofile = (unsigned)rl.rlim_max;
+        int keep[WSBX_JAIL_MAX_FDS + WSBX_JAIL_MAX_PREOPENS + 8];
+        size_t nkeep = 0;
+        a->ring_fd = wsbx_ring_fd(p->ring);
+        a->ctl_fd = sv[1];
+        a->wake_fd = -1;
+        a->wasi = cfg->wasi;
+        keep[nkeep++] = a->ring_fd;
+        keep[nkeep++] = a->ctl_fd;
+        pol->ctl_fds[pol->n_ctl_fds++] = a->ctl_fd;
+        bool stdio_default = !cfg->wasi.stdio[0] && !cfg->wasi.stdio[1] && !cfg->wasi.stdio[2];
+        for (int i = 0; i < 3; i++) {
+                int fd = stdio_default ? i : cfg->wasi.stdio[i];
+                a->wasi.stdio[i] = fd;
+                if (fd < 0)
+                        continue;
+                keep[nkeep++] = fd;
+                pol->rw_fds[pol->n_rw_fds++] = fd;
+        }
+#if WSBX_SANITIZER_BUILD
+        /* The sanitizer runtime reports on stderr. */
+        if (!stdio_default && cfg->wasi.stdio[2] != 2) {
+                keep[nkeep++] = 2;
+                pol->rw_fds[pol->n_rw_fds++] = 2;
+        }
+#endif
+        if (cfg->wasi.npreopens > WSBX_JAIL_MAX_PREOPENS) {
+                e = -E2BIG;
+                snprintf(err, WSBX_STATUS_MSG_MAX, "too many preopened directories (at most %d)",
+                         WSBX_JAIL_MAX_PREOPENS);
+                goto fail;
+        }
+        for (uint32_t i = 0; i < cfg->wasi.npreopens; i++) {
+                int fd = cfg->wasi.preopens[i].fd;
+                keep[nkeep++] = fd;
+                pol->preopens[pol->n_preopens++] = (wsbx_jail_preopen){.fd = fd, .writable = true};
+        }
+        /* Where the worker is pid 1 of its own pid namespace, its filter
+         * can be built once here and inherited. */
+        if (wsbx_jail_available_ns() & WSBX_NS_PID)
+                wsbx_seccomp_prepare(pol, 1);
+        e = wsbx_jail_spawn(pol, keep, nkeep, child_main, a, &p->child);
+        if (e < 0) {
+                snprintf(err, WSBX_STATUS_MSG_MAX, "cannot start the worker: %s", strerror(-e));
+                goto fail;
+        }
+        p->spawned = true;
+        close(sv[1]);
+        sv[1] = -1;
+        e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, 0, &wake_fd);
+        if (e < 0) {
+                snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop: %s", strerror(-e));
+                goto fail;
+        }
+        if (wake_fd >= 0) {
+                /* No futex operations in this kernel's io_uring: the
+                 * worker needs the eventfd too, so it must be handed over
+                 * at spawn; this build does not do that yet. */
+                e = -ENOTSUP;
+                snprintf(err, WSBX_STATUS_MSG_MAX,
+                         "this kernel's io_uring lacks futex operations; use --no-sandbox");
+                goto fail;
+        }
+        p->ep = wsbx_ep_ring_new(p->ring, p->ctl);
+        if (!p->ep) {
+                e = -ENOMEM;
+                goto fail;
+        }
+        wsbx_ep_set_wait(p->ep, SUP_SPIN_NS, proc_wait, p);
+        free(a);
+        *out = p;
+        *ep = p->ep;
+        return 0;
+fail:
+        if (sv[1] >= 0)
+                close(sv[1]);
+        free(a);
+        if (p)
+                wsbx_proc_stop(p);
+        if (!err[0])
+                snprintf(err, WSBX_STATUS_MSG_MAX, "cannot start the worker: %s", strerror(-e));
+        return e;
+}
+
+void wsbx_proc_stop(wsbx_proc *p)
+{
+        if (!p)
+                return;
+        if (p->ring)
+                wsbx_ring_hangup(p->ring);
+        if (p->spawned && !p->child.reaped) {
+                /* A worker that saw CLOSE or the hangup exits at once;
+                 * one that does not within the bound is killed. */
+                struct pollfd pf = {.fd = p->child.pidfd, .events = POLLIN};
+                if (!p->dead && poll(&pf, 1, CLOSE_WAIT_MS) != 1)
+                        wsbx_jail_kill(&p->child);
+                reap(p);
+        }
+        if (p->spawned)
+                wsbx_jail_release(&p->child);
+        if (p->loop)
+                wsbx_sup_loop_delete(p->loop);
+        wsbx_ep_ring_delete(p->ep);
+        wsbx_ring_delete(p->ring);
+        if (p->ctl >= 0)
+                close(p->ctl);
+        free(p);
+}
+
+void wsbx_proc_arm(wsbx_proc *p, uint64_t ns)
+{
+        p->deadline_hit = false;
+        if (!ns || p->dead)
+                return;
+        p->dl_state = DL_ARMED;
+        wsbx_sup_loop_set_deadline(p->loop, 0, ns);
+}
+
+void wsbx_proc_disarm(wsbx_proc *p)
+{
+        if (p->dl_state == DL_NONE)
+                return;
+        if (p->dl_state != DL_KILLED)
+                wsbx_sup_loop_set_deadline(p->loop, 0, 0);
+        p->dl_state = DL_NONE;
+}
+
+bool wsbx_proc_deadline_hit(const wsbx_proc *p)
+{
+        return p->deadline_hit;
+}
+
+const char *wsbx_proc_cause(const wsbx_proc *p)
+{
+        return p->dead ? p->cause : "";
+}
+
+void wsbx_sandbox_set_log(void (*log)(const char *msg))
+{
+        wsbx_jail_set_log(log);
+}
