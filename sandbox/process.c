@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,7 +191,7 @@ static int proc_wait(void *ctx)
                         if (pend > 0 && !p->dead)
                                 return 0;
                         reap(p);
-                        return -EPIPE;
+                        return p->dl_state == DL_KILLED ? -ETIMEDOUT : -EPIPE;
                 }
                 wsbx_sup_event ev[4];
                 int n = wsbx_sup_loop_wait(p->loop, ev, 4, -1);
@@ -233,6 +234,9 @@ static int proc_wait(void *ctx)
         }
 }
 
+static unsigned eventfd_logged;
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoint **ep, char *err)
 {
         *out = NULL;
@@ -263,7 +267,22 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
                 snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop (io_uring): %s", strerror(-e));
                 goto fail;
         }
+        /* Without futex operations in io_uring the loop waits on an
+         * eventfd the worker's ring writes beside each wake: watch the
+         * ring once now to get it, so that it is handed over at spawn. */
         int wake_fd = -1;
+        if (!wsbx_sup_loop_uses_futex(p->loop)) {
+                wsbx_jail_log_once(&eventfd_logged, "wsbx: this kernel's io_uring has no futex operations: "
+                                                    "workers wake the supervisor through an eventfd (slower)");
+                e = wsbx_sup_loop_add_worker(p->loop, p->ring, -1, 0, &wake_fd);
+                if (e == 0)
+                        e = wsbx_sup_loop_remove_worker(p->loop, 0);
+                if (e < 0 || wake_fd < 0) {
+                        e = e < 0 ? e : -EIO;
+                        snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop: %s", strerror(-e));
+                        goto fail;
+                }
+        }
 
         /* What the child keeps, under the numbers it has here. */
         wsbx_jail_policy *pol = &a->pol;
@@ -285,6 +304,11 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         a->wasi = cfg->wasi;
         keep[nkeep++] = a->ring_fd;
         keep[nkeep++] = a->ctl_fd;
+        if (wake_fd >= 0) {
+                a->wake_fd = wake_fd;
+                keep[nkeep++] = wake_fd;
+                pol->rw_fds[pol->n_rw_fds++] = wake_fd;
+        }
         pol->ctl_fds[pol->n_ctl_fds++] = a->ctl_fd;
         bool stdio_default = !cfg->wasi.stdio[0] && !cfg->wasi.stdio[1] && !cfg->wasi.stdio[2];
         for (int i = 0; i < 3; i++) {
@@ -315,9 +339,13 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         }
         /* Where the worker is pid 1 of its own pid namespace, its filter
          * can be built once here and inherited. */
+        /* One opener at a time: the prepared filter is process state the
+         * child copies, and must not be half rewritten when it does. */
+        pthread_mutex_lock(&spawn_lock);
         if (wsbx_jail_available_ns() & WSBX_NS_PID)
                 wsbx_seccomp_prepare(pol, 1);
         e = wsbx_jail_spawn(pol, keep, nkeep, child_main, a, &p->child);
+        pthread_mutex_unlock(&spawn_lock);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "cannot start the worker: %s", strerror(-e));
                 goto fail;
@@ -325,18 +353,9 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         p->spawned = true;
         close(sv[1]);
         sv[1] = -1;
-        e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, 0, &wake_fd);
+        e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, 0, NULL);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop: %s", strerror(-e));
-                goto fail;
-        }
-        if (wake_fd >= 0) {
-                /* No futex operations in this kernel's io_uring: the
-                 * worker needs the eventfd too, so it must be handed over
-                 * at spawn; this build does not do that yet. */
-                e = -ENOTSUP;
-                snprintf(err, WSBX_STATUS_MSG_MAX,
-                         "this kernel's io_uring lacks futex operations; use --no-sandbox");
                 goto fail;
         }
         p->ep = wsbx_ep_ring_new(p->ring, p->ctl);

@@ -15,7 +15,7 @@
  *
  *   wsbx_session *s;
  *   wsbx_status st;
- *   wsbx_session_open(&s);                        // starts the worker
+ *   wsbx_session_open(&s);                        // starts the (jailed) worker
  *   wsbx_session_load(s, art, len, &mod, &st);    // an artifact (wsbx_compile)
  *   wsbx_session_module_imports(s, mod, &imps, &n);  // bind them by name
  *   wsbx_session_instantiate(s, mod, imports, n, &inst, &st);
@@ -29,13 +29,18 @@
  * then says what), or a negative errno value when the transport failed or
  * the worker broke the protocol (-EPROTO: a completion that is malformed,
  * out of range or out of order; the session is then unusable and every
- * later call fails with -EPIPE). Nothing here prints or exits, except the
- * spectest print functions, to the stream they were given.
+ * later call fails with -EPIPE). When the worker died (killed by seccomp,
+ * out of memory, past its deadline, for breaking the protocol), a call
+ * that has a status also gets the cause in st->msg (outcome ERROR) beside
+ * its negative return, e.g. "worker killed: forbidden system call socket".
+ * Nothing here prints or exits, except the spectest print functions, to
+ * the stream they were given.
  *
- * Today the worker runs on a thread of the calling process (loopback.c);
- * the cross-process transport replaces loopback.c and changes nothing
- * above it. Everything the worker sends back is validated as if hostile,
- * in loopback too.
+ * By default the worker is a jailed process over shared rings (process.c,
+ * ring.c); with no_sandbox it runs on a thread of the calling process
+ * (loopback.c). The layers above the endpoint are the same for both, and
+ * everything the worker sends back is validated as if hostile, in
+ * loopback too.
  */
 #ifndef WSBX_SANDBOX_H
 #define WSBX_SANDBOX_H
@@ -146,10 +151,14 @@ typedef struct wsbx_session_config {
         /* The worker's memory limit in bytes (cgroup); 0 = the default
          * (WSBX_SESSION_MEMORY_DEFAULT). */
         uint64_t memory_max;
-        /* Per-call deadline in ns for invoke and instantiate: when it
-         * passes the guest is interrupted (epoch), and a worker that does
-         * not answer within a grace period is killed; the call fails with
-         * "deadline exceeded". 0 = none. */
+        /* Per-call deadline in ns for invoke and instantiate (sandboxed
+         * sessions; loopback ignores it): when it passes the guest is
+         * interrupted through the epoch word - code compiled with
+         * wsbx_compile_opts.epoch then traps, WSBX_SESS_TRAP with trap
+         * WSBX_TRAP_INTERRUPTED and msg "deadline exceeded", and the
+         * worker lives on - and a worker that does not answer within 50 ms
+         * more is killed: the call fails with -ETIMEDOUT and msg
+         * "deadline exceeded" (later calls: -EPIPE). 0 = none. */
         uint64_t deadline_ns;
 } wsbx_session_config;
 #define WSBX_SESSION_MEMORY_DEFAULT (4ull << 30)

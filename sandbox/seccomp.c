@@ -124,6 +124,8 @@ static const wsbx_seccomp_rule rules[] = {
             "the runtime then names the binary it cached"),
         SAN("madvise", F_NONE, "",
             "the runtime's shadow and allocator mappings (MADV_NOHUGEPAGE, MADV_DONTDUMP)"),
+        SAN("pipe2", F_EACCES, "fails with EACCES, never runs",
+            "the runtime would start an external symbolizer; it then reports unsymbolized"),
         SAN("sched_getaffinity", F_NONE, "",
             "the runtime asks glibc for a thread's stack bounds (pthread_getattr_np) when a trap unwinds"),
 };
