@@ -2,12 +2,14 @@
  *
  * Exit statuses, shared by every subcommand: 0 success, 1 a file failed
  * (invalid module, failing test, unreadable file), 2 usage error, 3 the
- * guest trapped (`wsbx run`).
+ * guest trapped (`wsbx run`, `wsbx bench`); run and bench exit with the
+ * guest's proc_exit code when it calls proc_exit.
  */
 #ifndef WSBX_CLI_H
 #define WSBX_CLI_H
 
 #include "engine.h"
+#include "sandbox.h"
 
 #include <stdio.h>
 
@@ -31,7 +33,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_validate, cli_inspect, cli_wast, cli_run, cli_compile;
-extern const cli_command cli_cache;
+extern const cli_command cli_cache, cli_bench;
 
 /* ------------------------------------------------------------------------ */
 /* util.c - files, errors, output helpers                                   */
@@ -77,6 +79,13 @@ int cli_load_artifact(const char *path, const cli_load_opts *o);
  * in messages. */
 int cli_artifact_from_bytes(const char *path, const uint8_t *bytes, size_t len, const cli_load_opts *o);
 
+/* Compiles the bytes of a module a .wast script defines in the process's
+ * persistent compile worker (spawned on first use, closed at exit; in
+ * this process when no_sandbox, which the first call fixes). Returns a
+ * sealed, verified artifact memfd (the caller closes it), or -1 with err
+ * filled (the engine's error, or the worker's failure as WSBX_ERR_IO). */
+int cli_compile_script_module(const uint8_t *bytes, size_t len, bool no_sandbox, wsbx_error *err);
+
 /* Prints an engine error as "FILE:LINE:COL: kind: msg" (text positions),
  * "FILE:0xOFFSET: kind: msg" (binary) or "FILE: kind: msg", plus newline. */
 void cli_print_error(FILE *f, const char *file, const wsbx_error *err);
@@ -98,6 +107,51 @@ void cli_print_help(const cli_command *c);
  * for bytes that are not UTF-8. */
 void cli_put_name(FILE *f, const char *p, size_t len);
 void cli_put_json_string(FILE *f, const char *p, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* cmd_run.c - programs and functions; cmd_bench.c runs programs through it */
+/* ------------------------------------------------------------------------ */
+
+#define CLI_RUN_MAX_DIRS 64
+#define CLI_RUN_MAX_ENV 256
+
+/* Extra imports a caller provides (cmd_bench.c: bench.start/end). bind is
+ * asked first for every import; it returns 1 and sets *out to a handle it
+ * created in s, 0 when it does not provide the import, -1 after printing
+ * an error. */
+typedef struct cli_run_hooks {
+        int (*bind)(void *ctx, wsbx_session *s, const wsbx_sess_import *imp, wsbx_handle *out);
+        void *ctx;
+} cli_run_hooks;
+
+/* `wsbx run`'s options (also `wsbx bench`'s). Strings are borrowed: they
+ * point into argv, or into cli_run_parse_opt's static buffers (the host
+ * part of HOST::GUEST, a KEY=VALUE built from the host's environment). */
+typedef struct cli_run_opts {
+        const char *invoke;      /* NULL: run the program (_initialize, _start) */
+        bool spectest;
+        bool trap_unknown;
+        bool no_cache;           /* --no-cache */
+        bool no_sandbox;         /* --no-sandbox: worker on a thread, no jail */
+        uint64_t timeout_ns;     /* --timeout; 0 none */
+        const char *dir_host[CLI_RUN_MAX_DIRS], *dir_guest[CLI_RUN_MAX_DIRS];
+        uint32_t ndirs;
+        const char *env[CLI_RUN_MAX_ENV];
+        uint32_t nenv;
+        const char *file;
+        char **args;
+        int nargs;
+        const cli_run_hooks *hooks; /* NULL: none */
+} cli_run_opts;
+
+/* Parses one of the options `run` and `bench` share at argv[*i] (advancing
+ * *i past a separate value). Returns 1 when it was one, 0 when not, or
+ * CLI_EXIT_USAGE after printing a usage error for `cmd`. */
+int cli_run_parse_opt(cli_run_opts *o, const char *cmd, int argc, char **argv, int *i);
+
+/* Runs o->file as `wsbx run` does (hooks included) and returns the exit
+ * status: the guest's exit code, CLI_EXIT_TRAP, CLI_EXIT_FAIL, ... */
+int cli_run_file(const cli_run_opts *o);
 
 /* ------------------------------------------------------------------------ */
 /* cmd_compile.c - modules to artifacts                                     */

@@ -1,4 +1,9 @@
-/* cmd_run.c - `wsbx run [--invoke NAME] FILE [ARGS...]`: run one function.
+/* cmd_run.c - `wsbx run [OPTIONS] FILE [ARGS...]`: run a program or one function.
+ *
+ * Without --invoke FILE is a program: ARGS become its argv (argv[0] is
+ * FILE), its wasi_snapshot_preview1 imports are bound to the worker's WASI
+ * instance by name, `_initialize` runs first when exported, then `_start`
+ * (or the empty-name export); the exit status is the guest's proc_exit code.
  *
  * FILE is a module (.wasm or .wat, compiled here) or an artifact (.cwasm,
  * recognised by its ELF magic, loaded as is). Everything after the
@@ -23,15 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-struct opts {
-        const char *invoke;      /* NULL: _start */
-        bool spectest;
-        bool trap_unknown;
-        bool no_cache;           /* --no-cache */
-        const char *file;
-        char **args;
-        int nargs;
-};
+#include <fcntl.h>
+#include <time.h>
+
 
 /* ------------------------------------------------------------------------ */
 /* Arguments and results                                                    */
@@ -213,17 +212,41 @@ static int trap_host(wsbx_session *s, void *ctx, const wsbx_val_raw *args, uint3
 }
 
 /* Resolves the module's imports, which the runtime reported on LOAD (so
- * modules and artifacts are treated alike). */
-static bool bind_imports(const struct opts *o, wsbx_session *s, const wsbx_sess_import *imps, uint32_t n,
+ * modules and artifacts are treated alike): the caller's hooks first, then
+ * spectest, then wasi_snapshot_preview1 by name from the worker's WASI
+ * instance (asked for once, on the first such import). */
+static bool bind_imports(const cli_run_opts *o, wsbx_session *s, const wsbx_sess_import *imps, uint32_t n,
                          wsbx_handle spectest, wsbx_handle *imports)
 {
         wsbx_status st;
+        wsbx_handle wasi = 0;
         for (uint32_t i = 0; i < n; i++) {
                 const wsbx_sess_import *imp = &imps[i];
                 imports[i] = 0;
+                if (o->hooks) {
+                        int h = o->hooks->bind(o->hooks->ctx, s, imp, &imports[i]);
+                        if (h < 0)
+                                return false;
+                        if (h > 0)
+                                continue;
+                }
                 if (spectest && imp->module.len == 8 && memcmp(imp->module.ptr, "spectest", 8) == 0) {
                         wsbx_sess_extern x;
                         if (wsbx_session_export(s, spectest, imp->name.ptr, imp->name.len, &x, &st) == 0)
+                                imports[i] = x.handle;
+                }
+                if (imp->module.len == 22 && memcmp(imp->module.ptr, "wasi_snapshot_preview1", 22) == 0) {
+                        if (!wasi) {
+                                int e = wsbx_session_wasi_instance(s, &wasi, &st);
+                                if (e != 0) {
+                                        fprintf(stderr, "wsbx: %s: WASI is not available: %s\n", o->file,
+                                                e < 0 ? strerror(-e) : st.msg);
+                                        return false;
+                                }
+                        }
+                        wsbx_sess_extern x;
+                        if (wsbx_session_export(s, wasi, imp->name.ptr, imp->name.len, &x, &st) == 0 &&
+                            x.kind == imp->kind)
                                 imports[i] = x.handle;
                 }
                 if (!imports[i] && o->trap_unknown && imp->kind == WSBX_EXTERN_FUNC) {
@@ -266,13 +289,17 @@ static void print_trap(const wsbx_status *st)
         }
 }
 
-/* Reports a failed session call on stderr; returns the exit status. */
-static int report(const struct opts *o, int rc, const wsbx_status *st)
+/* Reports a failed session call on stderr; returns the exit status. A
+ * guest's proc_exit is not a failure: its code is the status. */
+static int report(const cli_run_opts *o, int rc, const wsbx_status *st)
 {
         if (rc < 0) {
-                fprintf(stderr, "wsbx: %s: runtime: %s\n", o->file, strerror(-rc));
+                fprintf(stderr, "wsbx: %s: runtime: %s%s%s\n", o->file, strerror(-rc), st->msg[0] ? ": " : "",
+                        st->msg);
                 return CLI_EXIT_FAIL;
         }
+        if (rc == WSBX_SESS_EXIT)
+                return st->exit_code & 0xff;
         if (rc == WSBX_SESS_TRAP) {
                 print_trap(st);
                 return CLI_EXIT_TRAP;
@@ -281,7 +308,31 @@ static int report(const struct opts *o, int rc, const wsbx_status *st)
         return CLI_EXIT_FAIL;
 }
 
-static int run_file(const struct opts *o)
+/* Calls a program entry (no params, no results) if exported: 0 called and
+ * returned, 1 not exported, else the exit status to stop with (-1 for a
+ * proc_exit(0), which ends the program successfully). */
+static int call_entry(const cli_run_opts *o, wsbx_session *s, wsbx_handle inst, const char *name)
+{
+        wsbx_status st = {0};
+        wsbx_sess_extern x;
+        int rc = wsbx_session_export(s, inst, name, strlen(name), &x, &st);
+        if (rc == WSBX_SESS_NOTFOUND || (rc == 0 && x.kind != WSBX_EXTERN_FUNC))
+                return 1;
+        if (rc != 0)
+                return report(o, rc, &st);
+        if (x.type.func.nparams || x.type.func.nresults) {
+                fprintf(stderr, "wsbx: %s: \"%s\" must take and return nothing\n", o->file, name);
+                return CLI_EXIT_FAIL;
+        }
+        fflush(stdout);
+        rc = wsbx_session_invoke(s, x.handle, NULL, NULL, 0, NULL, NULL, 0, &st);
+        if (rc == 0)
+                return 0;
+        int status = report(o, rc, &st);
+        return rc == WSBX_SESS_EXIT && status == 0 ? -1 : status;
+}
+
+int cli_run_file(const cli_run_opts *o)
 {
         wsbx_session *s = NULL;
         wsbx_handle *imports = NULL;
@@ -289,15 +340,44 @@ static int run_file(const struct opts *o)
         wsbx_valtype *types = NULL;
         wsbx_status st = {0};
         int status = CLI_EXIT_FAIL, rc;
+        int dirfds[CLI_RUN_MAX_DIRS];
+        wsbx_wasi_preopen pre[CLI_RUN_MAX_DIRS];
+        const char **gargv = NULL;
+        uint32_t nfds = 0;
+
+        /* The guest's view: argv (FILE then ARGS, for programs), env, dirs. */
+        for (; nfds < o->ndirs; nfds++) {
+                dirfds[nfds] = open(o->dir_host[nfds], O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (dirfds[nfds] < 0) {
+                        fprintf(stderr, "wsbx: --dir %s: %s\n", o->dir_host[nfds], strerror(errno));
+                        goto out;
+                }
+                pre[nfds] = (wsbx_wasi_preopen){dirfds[nfds], o->dir_guest[nfds]};
+        }
+        gargv = calloc((size_t)o->nargs + 2, sizeof *gargv);
+        if (!gargv) {
+                fprintf(stderr, "wsbx: %s: out of memory\n", o->file);
+                goto out;
+        }
+        gargv[0] = o->file;
+        for (int i = 0; i < o->nargs && !o->invoke; i++)
+                gargv[i + 1] = o->args[i];
+        wsbx_session_config cfg = {
+                .no_sandbox = o->no_sandbox,
+                .deadline_ns = o->timeout_ns,
+                .wasi = {.argv = gargv, .argc = o->invoke ? 1 : (uint32_t)o->nargs + 1,
+                         .envp = o->env, .envc = o->nenv, .stdio = {0, 1, 2},
+                         .preopens = pre, .npreopens = nfds},
+        };
 
         /* The one loading path: .cwasm mapped, modules compiled in the
          * compile worker through the compile cache (cli/util.c). */
-        cli_load_opts lo = {.no_cache = o->no_cache};
+        cli_load_opts lo = {.no_cache = o->no_cache, .no_sandbox = o->no_sandbox};
         int afd = cli_load_artifact(o->file, &lo);
         if (afd < 0)
                 goto out;
-        if ((rc = wsbx_session_open(&s)) < 0) {
-                fprintf(stderr, "wsbx: cannot start the runtime: %s\n", strerror(-rc));
+        if ((rc = wsbx_session_open_cfg(&cfg, &s, &st)) < 0) {
+                fprintf(stderr, "wsbx: cannot start the runtime: %s\n", st.msg[0] ? st.msg : strerror(-rc));
                 close(afd);
                 goto out;
         }
@@ -325,12 +405,31 @@ static int run_file(const struct opts *o)
         }
         if (!bind_imports(o, s, imps, nimports, spectest, imports))
                 goto out;
+        fflush(stdout);
         if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
                 status = report(o, rc, &st);
+                if (rc == WSBX_SESS_EXIT && status == 0)
+                        status = CLI_EXIT_OK;
                 goto out;
         }
 
-        const char *name = o->invoke ? o->invoke : "_start";
+        /* A reactor's _initialize runs before anything else is called. */
+        int e = call_entry(o, s, inst, "_initialize");
+        if (e != 0 && e != 1) {
+                status = e < 0 ? CLI_EXIT_OK : e;
+                goto out;
+        }
+        if (!o->invoke) {
+                /* A command: _start, else the empty-name export, else only
+                 * instantiation (a reactor with nothing to call). */
+                e = call_entry(o, s, inst, "_start");
+                if (e == 1)
+                        e = call_entry(o, s, inst, "");
+                status = e < 0 || e == 1 ? CLI_EXIT_OK : e;
+                goto out;
+        }
+
+        const char *name = o->invoke;
         wsbx_sess_extern x;
         rc = wsbx_session_export(s, inst, name, strlen(name), &x, &st);
         if (rc == WSBX_SESS_NOTFOUND || (rc == 0 && x.kind != WSBX_EXTERN_FUNC)) {
@@ -375,18 +474,122 @@ static int run_file(const struct opts *o)
 out:
         fflush(stdout);
         wsbx_session_close(s);
+        for (uint32_t i = 0; i < nfds; i++)
+                close(dirfds[i]);
+        free(gargv);
         free(imports);
         free(vals);
         free(types);
         return status;
 }
 
+/* A duration: a number with an optional unit ns, us, ms, s (default), m. */
+static bool parse_duration(const char *s, uint64_t *ns)
+{
+        char *end;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (errno || end == s || !(v > 0) || v > 1e9)
+                return false;
+        double mul = strcmp(end, "") == 0 || strcmp(end, "s") == 0 ? 1e9
+                     : strcmp(end, "ms") == 0                       ? 1e6
+                     : strcmp(end, "us") == 0                       ? 1e3
+                     : strcmp(end, "ns") == 0                       ? 1
+                     : strcmp(end, "m") == 0                        ? 60e9
+                                                                    : 0;
+        if (mul == 0 || v * mul < 1)
+                return false;
+        *ns = (uint64_t)(v * mul);
+        return true;
+}
+
+/* The value of option `name` at argv[*i]: "--name=V" or "--name V". */
+static const char *opt_value(const char *name, int argc, char **argv, int *i, bool *matched)
+{
+        size_t n = strlen(name);
+        const char *a = argv[*i];
+        *matched = false;
+        if (strncmp(a, name, n) != 0)
+                return NULL;
+        if (a[n] == '=') {
+                *matched = true;
+                return a + n + 1;
+        }
+        if (a[n] != 0)
+                return NULL;
+        *matched = true;
+        if (*i + 1 == argc)
+                return NULL;
+        return argv[++*i];
+}
+
+int cli_run_parse_opt(cli_run_opts *o, const char *cmd, int argc, char **argv, int *i)
+{
+        const char *a = argv[*i], *v;
+        bool m;
+        if ((v = opt_value("--dir", argc, argv, i, &m)) || m) {
+                if (!v || !*v)
+                        return cli_usage(cmd, "'--dir' needs HOST[::GUEST]");
+                if (o->ndirs == CLI_RUN_MAX_DIRS)
+                        return cli_usage(cmd, "more than %d '--dir' options", CLI_RUN_MAX_DIRS);
+                const char *sep = strstr(v, "::");
+                if (sep) {
+                        /* HOST::GUEST: the host part is copied out of argv. */
+                        static char hosts[CLI_RUN_MAX_DIRS][4096];
+                        size_t hl = (size_t)(sep - v);
+                        if (hl == 0 || hl >= sizeof hosts[0] || !sep[2])
+                                return cli_usage(cmd, "'--dir %s': expected HOST[::GUEST]", v);
+                        memcpy(hosts[o->ndirs], v, hl);
+                        hosts[o->ndirs][hl] = 0;
+                        o->dir_host[o->ndirs] = hosts[o->ndirs];
+                        o->dir_guest[o->ndirs] = sep + 2;
+                } else {
+                        o->dir_host[o->ndirs] = o->dir_guest[o->ndirs] = v;
+                }
+                o->ndirs++;
+                return 1;
+        }
+        if ((v = opt_value("--env", argc, argv, i, &m)) || m) {
+                if (!v || !*v || *v == '=')
+                        return cli_usage(cmd, "'--env' needs KEY=VALUE or KEY");
+                if (o->nenv == CLI_RUN_MAX_ENV)
+                        return cli_usage(cmd, "more than %d '--env' options", CLI_RUN_MAX_ENV);
+                if (!strchr(v, '=')) {
+                        /* KEY alone: the host's value, as wasmtime does. */
+                        const char *hv = getenv(v);
+                        if (!hv)
+                                return 1;
+                        static char kv[CLI_RUN_MAX_ENV][4096];
+                        if ((size_t)snprintf(kv[o->nenv], sizeof kv[0], "%s=%s", v, hv) >= sizeof kv[0])
+                                return cli_usage(cmd, "'--env %s': value too long", v);
+                        v = kv[o->nenv];
+                }
+                o->env[o->nenv++] = v;
+                return 1;
+        }
+        if ((v = opt_value("--timeout", argc, argv, i, &m)) || m) {
+                if (!v || !parse_duration(v, &o->timeout_ns))
+                        return cli_usage(cmd, "'--timeout' needs a duration such as 10s or 500ms");
+                return 1;
+        }
+        if (strcmp(a, "--no-sandbox") == 0) {
+                o->no_sandbox = true;
+                return 1;
+        }
+        if (strcmp(a, "--no-cache") == 0) {
+                o->no_cache = true;
+                return 1;
+        }
+        return 0;
+}
+
 static int run(int argc, char **argv)
 {
-        struct opts o = {0};
+        cli_run_opts o = {0};
         int i;
         for (i = 1; i < argc; i++) {
                 const char *a = argv[i];
+                int r;
                 if (strcmp(a, "--") == 0) {
                         i++;
                         break;
@@ -403,47 +606,59 @@ static int run(int argc, char **argv)
                         o.spectest = true;
                 } else if (strcmp(a, "--trap-unknown-imports") == 0) {
                         o.trap_unknown = true;
-                } else if (strcmp(a, "--no-cache") == 0) {
-                        o.no_cache = true;
+                } else if ((r = cli_run_parse_opt(&o, "run", argc, argv, &i)) != 0) {
+                        if (r != 1)
+                                return r;
                 } else if (a[0] == '-' && a[1] != 0) {
                         return cli_usage("run", "unknown option '%s'", a);
                 } else {
                         break;
                 }
         }
-        /* Everything after FILE belongs to the function, dashes included. */
+        /* Everything after FILE belongs to the program or function, dashes
+         * included. */
         if (i == argc)
                 return cli_usage("run", "no module file");
         o.file = argv[i];
         o.args = argv + i + 1;
         o.nargs = argc - i - 1;
-        return run_file(&o);
+        if (o.no_sandbox)
+                fprintf(stderr, "wsbx: warning: --no-sandbox: the guest runs inside this process, unjailed\n");
+        return cli_run_file(&o);
 }
 
 const cli_command cli_run = {
         .name = "run",
-        .summary = "Run an exported function of a module or artifact",
+        .summary = "Run a WASI program or an exported function",
         .help =
         "Usage: wsbx run [OPTIONS] [--] FILE [ARGS...]\n"
         "\n"
-        "Compiles FILE (.wasm or .wat; an artifact from 'wsbx compile' is loaded\n"
-        "as is), instantiates it and calls one exported function with ARGS, parsed\n"
-        "by the function's parameter types:\n"
+        "Runs the WASI program FILE (.wasm or .wat; an artifact from 'wsbx\n"
+        "compile' is loaded as is) in a jailed worker: _initialize when exported,\n"
+        "then _start (or the empty-name export) with ARGS as its argv after\n"
+        "argv[0] = FILE. The guest's fds 0-2 are this process's stdin, stdout and\n"
+        "stderr, unbuffered; wasi_snapshot_preview1 imports are bound by name.\n"
+        "\n"
+        "With --invoke NAME, calls export NAME with ARGS parsed by its parameter\n"
+        "types and prints each result on its own line:\n"
         "  i32, i64  decimal with an optional sign, or 0x hex (signed or unsigned)\n"
         "  f32, f64  decimal or hex floats, inf, -inf, nan, nan:0xPAYLOAD\n"
         "  v128      0x and up to 32 hex digits, the vector as a little-endian\n"
         "            128-bit integer\n"
         "  funcref, externref  null\n"
-        "Each result is printed on its own line: integers signed decimal, floats\n"
-        "as the shortest decimal that reads back exactly (nan, inf, or nan:0xP for\n"
-        "a non-canonical NaN), v128 as 0x and 32 hex digits, references as null,\n"
-        "funcref or externref:0xVALUE.\n"
+        "Results: integers signed decimal, floats as the shortest decimal that\n"
+        "reads back exactly (nan, inf, or nan:0xP for a non-canonical NaN), v128\n"
+        "as 0x and 32 hex digits, references as null, funcref or externref:0xV.\n"
         "\n"
-        "No host functions are provided unless an option asks for them; an import\n"
-        "nothing provides is an error that names it.\n"
+        "An import nothing provides is an error that names it.\n"
         "\n"
         "Options:\n"
-        "  --invoke NAME           Call export NAME (default: _start)\n"
+        "  --dir HOST[::GUEST]     Preopen directory HOST as GUEST (default: HOST)\n"
+        "  --env KEY[=VALUE]       Set a guest environment variable (KEY alone:\n"
+        "                          the host's value)\n"
+        "  --timeout DUR           Per-call deadline (10s, 500ms, 2m)\n"
+        "  --no-sandbox            Run the guest in this process, unjailed\n"
+        "  --invoke NAME           Call export NAME with ARGS, print its results\n"
         "  --spectest              Provide the spec tests' 'spectest' module (its\n"
         "                          print functions write to stdout)\n"
         "  --trap-unknown-imports  Satisfy function imports nothing provides with\n"
@@ -455,8 +670,8 @@ const cli_command cli_run = {
         "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"
         "wasm offsets, innermost first) on stderr.\n"
         "\n"
-        "Exit status: 0 the function returned, 1 the module could not be read,\n"
-        "compiled, linked or instantiated, 2 usage error (also: wrong number or\n"
-        "form of ARGS), 3 the function trapped.\n",
+        "Exit status: the guest's proc_exit code (0 when it returned), 1 the\n"
+        "module could not be read, compiled, linked or instantiated, 2 usage\n"
+        "error (also: wrong number or form of ARGS), 3 the guest trapped.\n",
         .run = run,
 };

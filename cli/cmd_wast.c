@@ -8,8 +8,9 @@
  *
  * Execution goes through the runtime's message layer only (sandbox.h):
  * each script gets one session (one store in one worker) with the
- * `spectest` module registered in it; a module is compiled here
- * (wsbx_compile), sent to the worker (LOAD), and instantiated there with
+ * `spectest` module registered in it; a module is compiled in the run's
+ * compile worker (cli_compile_script_module), sent to the session's
+ * worker (LOAD, as a sealed memfd), and instantiated there with
  * its imports resolved by name against the registrations (EXPORT of the
  * registered instance; "unknown import" when a name is missing, the
  * worker's "incompatible import type" when a kind or type does not fit).
@@ -42,6 +43,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef enum outcome {
         OUT_PASS,
@@ -262,20 +264,18 @@ static exec_status exec_instantiate(struct runner *r, struct entry *e, char *msg
 {
         if (!session(r, msg))
                 return EXEC_ERROR;
-        uint8_t *art = NULL;
-        size_t len = 0;
         wsbx_error err = {0};
-        /* Spec modules are small: compiling on this thread beats starting
-         * one per core for each of them. */
-        wsbx_compile_opts opts = {.threads = 1};
-        if (wsbx_compile(e->module, &opts, &art, &len, &err) != WSBX_OK) {
+        /* Compiled again from its bytes in the compile worker (in this
+         * process with --no-sandbox). */
+        int art = cli_compile_script_module(e->module->bytes, e->module->size, r->no_sandbox, &err);
+        if (art < 0) {
                 snprintf(msg, EXEC_MSG_MAX, "compile: %s", err.msg);
                 return EXEC_ERROR;
         }
         wsbx_status st;
         wsbx_handle mod;
-        int rc = wsbx_session_load(r->session, art, len, &mod, &st);
-        free(art);
+        int rc = wsbx_session_load_fd(r->session, art, &mod, &st);
+        close(art);
         if (rc != WSBX_SESS_OK)
                 return outcome_of(rc, &st, msg);
         uint32_t n = e->module->nimports;

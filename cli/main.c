@@ -20,6 +20,7 @@ static const cli_command *const commands[] = {
         &cli_inspect,
         &cli_wast,
         &cli_cache,
+        &cli_bench,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

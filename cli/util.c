@@ -204,6 +204,34 @@ int cli_artifact_from_bytes(const char *path, const uint8_t *bytes, size_t len, 
         return fd;
 }
 
+/* The compile worker of `wsbx wast`: one per process, spawned on first
+ * use, killed at exit. */
+static wsbx_compile_worker *script_worker;
+
+static void close_script_worker(void)
+{
+        wsbx_compile_worker_close(script_worker);
+        script_worker = NULL;
+}
+
+int cli_compile_script_module(const uint8_t *bytes, size_t len, bool no_sandbox, wsbx_error *err)
+{
+        int fd = -1;
+        if (!script_worker) {
+                /* Spec modules are small: one thread each. */
+                static const wsbx_compile_opts one_thread = {.threads = 1};
+                wsbx_compile_worker_opts wo = {.compile = &one_thread, .no_sandbox = no_sandbox, .log = log_line};
+                int rc = wsbx_compile_worker_open(&wo, &script_worker);
+                if (rc < 0) {
+                        wsbx_error_set(err, WSBX_ERR_IO, SIZE_MAX, "compile worker: %s", strerror(-rc));
+                        return -1;
+                }
+                atexit(close_script_worker);
+        }
+        int rc = wsbx_compile_worker_compile(script_worker, bytes, len, &fd, err);
+        return rc == 0 ? fd : -1;
+}
+
 int cli_load_artifact(const char *path, const cli_load_opts *o)
 {
         if (strcmp(path, "-") != 0) {

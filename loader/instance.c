@@ -368,6 +368,7 @@ void wsbx_instance_free(wsbx_instance *in)
         free(in->tables);
         free(in->globals);
         free(in->own_globals);
+        free(in->imports);
         free(in->vmctx);
         free(in);
 }
@@ -466,6 +467,21 @@ static int init_memories(wsbx_instance *in, const wsbx_extern *imports, wsbx_ler
         return 0;
 }
 
+/* Defined table i's precomputed function-index array, if it has one. */
+static void table_fill_image(wsbx_instance *in, uint32_t i)
+{
+        const wsbx_artifact *a = &in->mod->art;
+        const wsbx_art_table *t = &a->tables[i];
+        if (t->init != WSBX_ART_INIT_IMAGE)
+                return;
+        void **e = in->tables[i]->def.elems;
+        for (uint32_t k = 0; k < t->image_count; k++) {
+                uint32_t f;
+                memcpy(&f, a->blob + t->image_off + 4ull * k, 4);
+                e[k] = f == WSBX_ART_NONE ? NULL : wsbx_inst_funcref(in, f);
+        }
+}
+
 static int init_tables(wsbx_instance *in, const wsbx_extern *imports, wsbx_lerr *err)
 {
         const wsbx_artifact *a = &in->mod->art;
@@ -481,14 +497,7 @@ static int init_tables(wsbx_instance *in, const wsbx_extern *imports, wsbx_lerr 
                                          (unsigned long long)t->min, in->store->cfg.max_table_elems);
                 if (rc < 0)
                         return lerr_fail(err, rc, "table %u: %s", i, strerror(-rc));
-                if (t->init != WSBX_ART_INIT_IMAGE)
-                        continue;
-                void **e = in->tables[i]->def.elems;
-                for (uint32_t k = 0; k < t->image_count; k++) {
-                        uint32_t f;
-                        memcpy(&f, a->blob + t->image_off + 4ull * k, 4);
-                        e[k] = f == WSBX_ART_NONE ? NULL : wsbx_inst_funcref(in, f);
-                }
+                table_fill_image(in, i);
         }
         wsbx_table_def **defs = (wsbx_table_def **)(void *)(in->vmctx + in->lay.tables);
         for (uint32_t i = 0; i < a->ntables; i++)
@@ -576,6 +585,8 @@ static wsbx_trap apply_segments(wsbx_instance *in)
         return WSBX_TRAP_NONE;
 }
 
+static int finish(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err);
+
 static wsbx_instance *instance_alloc(wsbx_store *s, wsbx_loaded *l, wsbx_lerr *err, int *rc)
 {
         const wsbx_artifact *a = &l->art;
@@ -639,7 +650,14 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
         if ((rc = check_imports(l, imports, err)) < 0)
                 return rc;
 
-        wsbx_instance *in = instance_alloc(s, l, err, &rc);
+        wsbx_instance *in = s->cfg.pool_instances ? wsbx_pool_take(s, l, imports, nimports) : NULL;
+        if (in) {
+                rc = wsbx_instance_reinit(in, trap, err);
+                if (rc == 0)
+                        *out = in;
+                return rc;
+        }
+        in = instance_alloc(s, l, err, &rc);
         if (!in)
                 return rc;
         if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, err)) < 0 ||
@@ -655,9 +673,33 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                 return rc;
         }
 
+        if (s->cfg.pool_instances && nimports) {
+                in->imports = malloc(sizeof *imports * nimports);
+                if (!in->imports) {
+                        wsbx_instance_free(in);
+                        return lerr_fail(err, -ENOMEM, "out of memory");
+                }
+                memcpy(in->imports, imports, sizeof *imports * nimports);
+        }
+        in->nimports = nimports;
+
         /* From here on, other instances may end up holding our funcrefs. */
         in->next = s->instances;
         s->instances = in;
+        rc = finish(in, trap, err);
+        if (rc == 0)
+                *out = in;
+        return rc;
+}
+
+/* Active segments and the start function: the part of instantiation that
+ * runs guest-visible effects, shared with pooled reuse. */
+static int finish(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err)
+{
+        wsbx_store *s = in->store;
+        wsbx_loaded *l = in->mod;
+        const wsbx_artifact *a = &l->art;
+        int rc;
         wsbx_trap t = apply_segments(in);
         if (t != WSBX_TRAP_NONE)
                 return trap_out(trap, t, l);
@@ -675,8 +717,37 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                 }
         }
         in->ready = true;
-        *out = in;
         return 0;
+}
+
+int wsbx_instance_reinit(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err)
+{
+        wsbx_store *s = in->store;
+        const wsbx_artifact *a = &in->mod->art;
+        wsbx_vmctx_header *h = wsbx_inst_header(in);
+        in->ready = false;
+        h->stack_limit = wsbx_stack_limit(s->stack);
+        h->epoch_ptr = s->epoch_ptr;
+        h->epoch_deadline = s->deadline;
+        if (a->nmemories)
+                h->mem0_base = h->mem0->base;
+        for (uint32_t i = a->nimported_tables; i < a->ntables; i++) {
+                wsbx_table_def *d = &in->tables[i]->def;
+                d->size = a->tables[i].min;
+                if (d->size)
+                        memset(d->elems, 0, sizeof *d->elems * d->size);
+                table_fill_image(in, i);
+        }
+        for (uint32_t i = a->nimported_globals; i < a->nglobals; i++)
+                eval_const(in, &a->globals[i].init, in->globals[i]->cell);
+        for (uint32_t i = 0; i < a->nelems; i++) {
+                free(in->elem_refs[i]);
+                in->elem_refs[i] = NULL;
+        }
+        int rc = init_segments(in, err);
+        if (rc < 0)
+                return rc;
+        return finish(in, trap, err);
 }
 
 /* ------------------------------------------------------------------------ */

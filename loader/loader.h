@@ -259,6 +259,25 @@ int wsbx_memory_write(wsbx_memory *m, uint64_t off, const void *bytes, size_t le
  * dynamic plan moved has its image mapped again. Returns 0 or -errno. */
 int wsbx_memory_reset(wsbx_memory *m);
 
+/* Dirty-page reset, for pooled instances: like wsbx_memory_reset, but it
+ * asks the kernel (PAGEMAP_SCAN on /proc/self/pagemap) which pages the
+ * guest wrote and restores only those: by copying (image bytes or zero,
+ * the page stays resident) while the total stays within keep_resident
+ * bytes, with MADV_DONTNEED beyond it. Pages only read cost nothing.
+ * Without PAGEMAP_SCAN (older kernel, no /proc), keep_resident 0, or a
+ * memory the dynamic plan moved, it falls back to wsbx_memory_reset and
+ * sets st->whole. st may be NULL. Returns 0 or -errno. */
+typedef struct wsbx_memory_reset_stats {
+        uint64_t dirty_pages;    /* host pages found written */
+        uint64_t restored_pages; /* of those, restored by copying */
+        uint64_t dropped_pages;  /* dropped with MADV_DONTNEED */
+        bool whole;              /* no scan: the whole used range was dropped */
+} wsbx_memory_reset_stats;
+int wsbx_memory_reset_dirty(wsbx_memory *m, uint64_t keep_resident, wsbx_memory_reset_stats *st);
+/* Whether this process can scan for dirty pages (opens /proc/self/pagemap
+ * on first call; a kernel without the ioctl is noticed on first reset). */
+bool wsbx_memory_dirty_scan_available(void);
+
 /* An initial memory image: bytes destined for guest offset guest_offset
  * (a multiple of the host page size), mapped copy-on-write from a file.
  *
@@ -469,11 +488,16 @@ typedef struct wsbx_store_config {
         /* Interruption epoch read by compiled code; NULL: the store's own
          * counter (wsbx_store_epoch_increment). Must outlive the store. */
         const uint64_t *epoch_ptr;
+        /* Instance pool (pool.c): how many released instances the store
+         * keeps for reuse (0: no pooling), and how many bytes per memory
+         * a reset may restore by copying before it drops pages instead. */
+        uint32_t pool_instances;
+        uint64_t pool_keep_resident;
 } wsbx_store_config;
 
 #define WSBX_DEFAULT_MAX_TABLE_ELEMS 10000000u
 
-/* Fills *cfg with the defaults. */
+/* Fills *cfg with the defaults (no pooling; keep_resident 1 MiB). */
 void wsbx_store_config_default(wsbx_store_config *cfg);
 
 /* Creates a store (cfg NULL: the defaults): maps its guest stack and
@@ -573,7 +597,10 @@ typedef struct wsbx_extern {
  * and the store keeps what it needs); -ENOENT "unknown import"; -EINVAL
  * "incompatible import type" (or a wrong import count); -ENOMEM, -E2BIG
  * (a table above the store's limit), -errno from memory creation. trap
- * may be NULL when the caller does not need it. */
+ * may be NULL when the caller does not need it. In a pooled store
+ * (cfg.pool_instances) an instance of l made with the same imports and
+ * released (wsbx_instance_release) is reused instead of a new one: the
+ * returned pointer may equal an earlier instance's. */
 int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                      uint32_t nimports, wsbx_instance **out, wsbx_trap_info *trap,
                      wsbx_lerr *err);
@@ -623,6 +650,43 @@ uint8_t wsbx_global_inst_type(const wsbx_global_inst *g);
 bool wsbx_global_inst_mut(const wsbx_global_inst *g);
 void wsbx_global_inst_get(const wsbx_global_inst *g, wsbx_val_raw *out);
 int wsbx_global_inst_set(wsbx_global_inst *g, const wsbx_val_raw *v);
+
+/* --- pool.c: instance pooling ---------------------------------------------
+ *
+ * With cfg.pool_instances > 0 a store keeps released instances as slots
+ * for reuse: wsbx_instance_release() resets an instance's memories right
+ * away (only the pages it dirtied, see wsbx_memory_reset_dirty) and parks
+ * it; the next wsbx_instantiate() of the same loaded module with the same
+ * imports takes it back and re-initializes only what instantiation sets
+ * (globals, tables, segment state, active segments, start function)
+ * instead of creating memories and a vmctx. Each memory slot keeps its
+ * reservation [guard | 4 GiB | guard] for the store's life. */
+
+typedef struct wsbx_pool_stats {
+        uint64_t reused;         /* instantiations served from the pool */
+        uint64_t released;       /* instances parked by release */
+        uint64_t dirty_pages;    /* summed over resets */
+        uint64_t restored_pages;
+        uint64_t dropped_pages;
+        uint64_t whole_resets;   /* resets without a dirty-page scan */
+} wsbx_pool_stats;
+
+/* Checks a pool configuration against the kernel's limits: the slots'
+ * mappings (about 8 each) against vm.max_map_count and their address
+ * space against the 47-bit user space. Returns 0 or -E2BIG with err
+ * saying which. wsbx_store_new runs it. */
+int wsbx_pool_check(const wsbx_store_config *cfg, wsbx_lerr *err);
+
+/* Gives an instance back to its store. With pooling and a free slot it
+ * is reset and parked for reuse; otherwise it stays in the store, unused,
+ * until the store goes. Either way the caller must no longer use it or
+ * anything it exported (its funcrefs, tables, memories and globals are
+ * reused). An instance whose instantiation trapped is never parked.
+ * Returns 0 (parked), 1 (kept, not pooled) or -errno from the reset (the
+ * instance is then not parked). */
+int wsbx_instance_release(wsbx_instance *in);
+/* The store's pool counters. */
+void wsbx_store_pool_stats(const wsbx_store *s, wsbx_pool_stats *out);
 
 /* --- builtins.c ---------------------------------------------------------- */
 
@@ -699,6 +763,9 @@ struct wsbx_instance {
         wsbx_global_inst *own_globals; /* the defined ones */
         void ***elem_refs;        /* per element segment: its references, NULL once dropped */
         bool ready;               /* instantiation finished */
+        bool parked;              /* idle in the store's pool */
+        wsbx_extern *imports;     /* pooling: the imports it was made with */
+        uint32_t nimports;
 };
 
 struct wsbx_host_func;
@@ -720,6 +787,9 @@ struct wsbx_store {
         wsbx_table_inst *tables;
         wsbx_global_inst *globals;
         struct wsbx_host_func *host_funcs;
+        wsbx_instance **pool;     /* parked instances, pool_n of cfg.pool_instances */
+        uint32_t pool_n;
+        wsbx_pool_stats pool_stats;
 };
 
 /* vmctx regions of an instance. */
@@ -743,6 +813,14 @@ static inline uint32_t *wsbx_inst_elem_sizes(const wsbx_instance *in)
 /* instance.c: frees what an instance owns itself (its vmctx and arrays,
  * not the shared objects in the store's lists); called by the store. */
 void wsbx_instance_free(wsbx_instance *in);
+/* instance.c: sets up a parked instance again as wsbx_instantiate would
+ * (globals, tables, segment state, active segments, start function); its
+ * memories were reset by release. Returns as wsbx_instantiate. */
+int wsbx_instance_reinit(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err);
+/* pool.c: a parked instance of l made with these imports, unparked, or
+ * NULL. */
+wsbx_instance *wsbx_pool_take(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
+                              uint32_t nimports);
 /* store.c: after memory m's base moved, every instance whose memory 0 it
  * is reloads vmctx->mem0_base. */
 void wsbx_store_memory_moved(wsbx_store *s, wsbx_memory_inst *m);

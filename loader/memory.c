@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -52,6 +53,7 @@ struct wsbx_image {
         uint8_t *tail;          /* bytes after map_len, copied at map time */
         size_t tail_len;
         uint64_t end;           /* guest offset one past the last image byte */
+        uint8_t *view;          /* read-only view of the mapped part, for reset; lazy */
 };
 
 struct wsbx_memory {
@@ -550,6 +552,8 @@ void wsbx_image_delete(wsbx_image *img)
         if (!img || __atomic_sub_fetch(&img->refs, 1, __ATOMIC_ACQ_REL) != 0)
                 return;
         close(img->fd);
+        if (img->view)
+                munmap(img->view, img->map_len);
         free(img->tail);
         free(img);
 }
@@ -557,4 +561,188 @@ void wsbx_image_delete(wsbx_image *img)
 int wsbx_image_fd(const wsbx_image *img)
 {
         return img->fd;
+}
+
+/* --- dirty-page reset (the pool) ------------------------------------------
+ *
+ * PAGEMAP_SCAN (Linux 6.7) walks the page tables of a range and reports
+ * runs of pages by category. A page the guest wrote is present and
+ * anonymous: its copy-on-write copy of an image page, or a page of the
+ * zero-filled part. Pages that were only read are file pages (image) or
+ * the shared zero page, and need nothing. The UAPI structures are spelled
+ * out here because older system headers lack them; the layout is fixed
+ * by the kernel ABI. */
+
+#define PM_IOC_SCAN _IOWR('f', 16, struct pm_scan_arg_)
+#define PM_PAGE_IS_FILE (1ull << 2)
+#define PM_PAGE_IS_PRESENT (1ull << 3)
+#define PM_PAGE_IS_SWAPPED (1ull << 4)
+#define PM_PAGE_IS_PFNZERO (1ull << 5)
+
+struct pm_scan_arg_ {
+        uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+        uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+struct page_region_ {
+        uint64_t start, end, categories;
+};
+
+/* /proc/self/pagemap, opened once per process: -1 not tried yet, -2
+ * unavailable (no /proc, or a kernel without PAGEMAP_SCAN). */
+static int pagemap_fd = -1;
+
+static int pagemap(void)
+{
+        int fd = __atomic_load_n(&pagemap_fd, __ATOMIC_ACQUIRE);
+        if (fd != -1)
+                return fd;
+        fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                fd = -2;
+        int expect = -1;
+        if (!__atomic_compare_exchange_n(&pagemap_fd, &expect, fd, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)) {
+                if (fd >= 0)
+                        close(fd);
+                fd = expect;
+        }
+        return fd;
+}
+
+bool wsbx_memory_dirty_scan_available(void)
+{
+        return pagemap() >= 0;
+}
+
+/* A read-only view of the image's mapped part, for restoring pages by
+ * copying. Made on first use and kept with the image. */
+static const uint8_t *image_view(wsbx_image *img)
+{
+        uint8_t *v = __atomic_load_n(&img->view, __ATOMIC_ACQUIRE);
+        if (v || !img->map_len)
+                return v;
+        v = mmap(NULL, img->map_len, PROT_READ, MAP_SHARED, img->fd, (off_t)img->file_offset);
+        if (v == MAP_FAILED)
+                return NULL;
+        uint8_t *expect = NULL;
+        if (!__atomic_compare_exchange_n(&img->view, &expect, v, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)) {
+                munmap(v, img->map_len);
+                v = expect;
+        }
+        return v;
+}
+
+/* Puts [off, off + len) (host pages inside the initial size) back to its
+ * initial bytes by copying: image bytes where the image is, zero
+ * elsewhere. The pages stay resident. */
+static int restore_copy(wsbx_memory *m, uint64_t off, uint64_t len, const uint8_t *view)
+{
+        const wsbx_image *img = m->image_in_place ? m->image : NULL;
+        uint64_t is = img ? img->guest_offset : 0, ie = img ? is + img->map_len : 0;
+        uint64_t end = off + len;
+        while (off < end) {
+                uint64_t next = end;
+                if (off >= is && off < ie) {
+                        if (ie < next)
+                                next = ie;
+                        if (!view)
+                                return -ENOMEM;
+                        memcpy(m->def.base + off, view + (off - is), next - off);
+                } else {
+                        if (off < is && is < next)
+                                next = is;
+                        memset(m->def.base + off, 0, next - off);
+                }
+                off = next;
+        }
+        return 0;
+}
+
+int wsbx_memory_reset_dirty(wsbx_memory *m, uint64_t keep_resident, wsbx_memory_reset_stats *st)
+{
+        uint64_t init = (uint64_t)m->initial_pages * WSBX_WASM_PAGE;
+        uint64_t hp = host_page();
+        wsbx_memory_reset_stats local;
+        if (!st)
+                st = &local;
+        memset(st, 0, sizeof *st);
+
+        int fd = pagemap();
+        if (fd < 0 || !keep_resident || (m->image && !m->image_in_place) || m->def.size < init) {
+                st->whole = true;
+                return wsbx_memory_reset(m);
+        }
+        /* Pages grown past the initial size go entirely. */
+        if (m->def.size > init) {
+                uint64_t extra = m->def.size - init;
+                if (madvise(m->def.base + init, extra, MADV_DONTNEED) != 0 ||
+                    mprotect(m->def.base + init, extra, PROT_NONE) != 0)
+                        return -errno;
+                st->dropped_pages += extra / hp;
+                m->pages = m->initial_pages;
+                m->def.size = init;
+        }
+        const uint8_t *view = m->image ? image_view(m->image) : NULL;
+        if (m->image && m->image->map_len && !view) {
+                st->whole = true;
+                return wsbx_memory_reset(m);
+        }
+
+        struct page_region_ vec[64];
+        uint64_t start = (uint64_t)(uintptr_t)m->def.base, end = start + init;
+        uint64_t budget = keep_resident;
+        bool tail_dirty = false;
+        while (start < end) {
+                struct pm_scan_arg_ arg = {
+                        .size = sizeof arg,
+                        .start = start,
+                        .end = end,
+                        .vec = (uint64_t)(uintptr_t)vec,
+                        .vec_len = sizeof vec / sizeof vec[0],
+                        .category_inverted = PM_PAGE_IS_FILE | PM_PAGE_IS_PFNZERO,
+                        .category_mask = PM_PAGE_IS_FILE | PM_PAGE_IS_PFNZERO,
+                        .category_anyof_mask = PM_PAGE_IS_PRESENT | PM_PAGE_IS_SWAPPED,
+                        .return_mask = PM_PAGE_IS_PRESENT | PM_PAGE_IS_SWAPPED,
+                };
+                long n = ioctl(fd, PM_IOC_SCAN, &arg);
+                if (n < 0) {
+                        /* A kernel without the ioctl (ENOTTY) or with another
+                         * ABI (EINVAL): never ask again, drop everything. */
+                        if (errno == ENOTTY || errno == EINVAL) {
+                                int old = fd;
+                                if (__atomic_compare_exchange_n(&pagemap_fd, &old, -2, false,
+                                                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                                        close(old);
+                        }
+                        st->whole = true;
+                        return wsbx_memory_reset(m);
+                }
+                for (long i = 0; i < n; i++) {
+                        uint64_t off = vec[i].start - (uint64_t)(uintptr_t)m->def.base;
+                        uint64_t len = vec[i].end - vec[i].start;
+                        st->dirty_pages += len / hp;
+                        if (m->image && m->image->tail_len && off < m->image->end &&
+                            off + len > m->image->guest_offset + m->image->map_len)
+                                tail_dirty = true;
+                        if (len <= budget) {
+                                int rc = restore_copy(m, off, len, view);
+                                if (rc < 0)
+                                        return rc;
+                                budget -= len;
+                                st->restored_pages += len / hp;
+                        } else {
+                                if (madvise(m->def.base + off, len, MADV_DONTNEED) != 0)
+                                        return -errno;
+                                st->dropped_pages += len / hp;
+                        }
+                }
+                if (arg.walk_end <= start)
+                        break;
+                start = arg.walk_end;
+        }
+        if (tail_dirty)
+                memcpy(m->def.base + m->image->guest_offset + m->image->map_len, m->image->tail,
+                       m->image->tail_len);
+        return 0;
 }

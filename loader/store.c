@@ -73,6 +73,7 @@ void wsbx_store_config_default(wsbx_store_config *cfg)
         memset(cfg, 0, sizeof *cfg);
         wsbx_memory_config_default(&cfg->memory);
         cfg->max_table_elems = WSBX_DEFAULT_MAX_TABLE_ELEMS;
+        cfg->pool_keep_resident = 1024 * 1024;
 }
 
 int wsbx_store_new(const wsbx_store_config *cfg, wsbx_store **out)
@@ -96,8 +97,17 @@ int wsbx_store_new(const wsbx_store_config *cfg, wsbx_store **out)
                 s->cfg.max_table_elems = WSBX_DEFAULT_MAX_TABLE_ELEMS;
         s->epoch_ptr = s->cfg.epoch_ptr ? s->cfg.epoch_ptr : &s->epoch;
         s->deadline = UINT64_MAX;
+        if (s->cfg.pool_instances) {
+                rc = wsbx_pool_check(&s->cfg, NULL);
+                s->pool = rc < 0 ? NULL : calloc(s->cfg.pool_instances, sizeof *s->pool);
+                if (!s->pool) {
+                        free(s);
+                        return rc < 0 ? rc : -ENOMEM;
+                }
+        }
         rc = wsbx_stack_new(s->cfg.stack_size, s->cfg.stack_guard, &s->stack);
         if (rc < 0) {
+                free(s->pool);
                 free(s);
                 return rc;
         }
@@ -161,6 +171,7 @@ void wsbx_store_delete(wsbx_store *s)
         free(s->types);
         free(s->type_hash);
         wsbx_stack_delete(s->stack);
+        free(s->pool);
         free(s);
 }
 

@@ -1,30 +1,34 @@
 /* compiler.c - the compile worker: untrusted module bytes in, a verified,
  * sealed artifact memfd out.
  *
- * The supervisor (this file's caller):
+ * A worker (jail.c) serves requests on a SOCK_SEQPACKET socketpair until
+ * the supervisor closes its end; wsbx_compile_in_worker is one worker for
+ * one request. Per request the supervisor (this file's caller):
  *   1. copies the module into a memfd sealed against every change (plus a
- *      NUL past the end), creates an empty memfd for the artifact and a
- *      SOCK_SEQPACKET socketpair for the reply;
- *   2. spawns a jailed worker (jail.c) keeping those three fds and stderr;
- *   3. waits on the worker's pidfd, up to the time limit, then reaps it;
- *   4. reads one reply from the socket (closing any fd a lying worker
- *      attached), checks its size, magic, kind and message;
+ *      NUL past the end) and creates an empty memfd for the artifact,
+ *      sparse at the worker's memory limit;
+ *   2. sends both as SCM_RIGHTS with a request (sequence number, sizes);
+ *   3. waits for the reply or the worker's end (pidfd), up to the time
+ *      limit; past it, or on any breach of the protocol, the worker is
+ *      killed and the next request spawns a fresh one;
+ *   4. reads the reply (closing any fd a lying worker attached), checks
+ *      its size, magic, sequence number, kind and message;
  *   5. on success cuts the artifact memfd to the length the reply
  *      claimed, seals it (write, shrink, grow, seal), checks the seals,
  *      maps it read-only and verifies it with wsbx_artifact_open as
- *      hostile bytes.
- * The artifact memfd starts sparse at the worker's memory limit: the jail
- * sets RLIMIT_FSIZE to 0, so the worker cannot write() it, and instead
- * maps it shared and writable (before lockdown) and copies the artifact
- * in. The worker maps the module read-only, locks down (Landlock,
- * no_new_privs, capabilities, the common seccomp allowlist), then
- * decodes, validates and compiles on its one thread. It needs nothing
- * beyond the run worker's allowlist: malloc is held to brk (M_MMAP_MAX 0,
- * so realloc never needs mremap) and the reply goes out with sendmsg on
- * the control socket. Sizing and sealing happen in the supervisor once
- * the worker is dead, which is why the worker needs neither memfd_create
- * nor ftruncate nor fcntl: when the seals go on, no process but the
- * supervisor holds the memfd or a mapping of it.
+ *      hostile bytes. F_SEAL_WRITE fails while any writable mapping of
+ *      the memfd is left, and once on, nothing (no fd the worker may have
+ *      kept) can change it.
+ * The jail sets RLIMIT_FSIZE to 0, so the worker cannot write() the
+ * artifact memfd: it maps it shared and writable, copies the artifact in,
+ * and unmaps and closes both memfds before it replies. It locks down
+ * once (Landlock, no_new_privs, capabilities, the common seccomp
+ * allowlist) before its first request, then decodes, validates and
+ * compiles on its one thread. It needs nothing beyond the run worker's
+ * allowlist: malloc is held to brk (M_MMAP_MAX 0, so realloc never needs
+ * mremap), and requests and replies travel by recvmsg/sendmsg on the
+ * control socket; sizing and sealing happen in the supervisor, which is
+ * why the worker needs neither memfd_create nor ftruncate nor fcntl.
  *
  * When the jail cannot be built (spawn fails, or the child could not set
  * itself up or lock down) the module is compiled in this process, and
@@ -56,17 +60,27 @@
 /* The one message the worker sends. Hostile on arrival. */
 struct reply {
         uint32_t magic;
+        uint32_t seq;           /* the request's */
         uint32_t kind;          /* wsbx_errkind */
+        uint32_t pad;
         uint64_t offset;        /* SIZE_MAX: none */
         uint32_t line, col;
         uint64_t art_len;       /* WSBX_OK: bytes written to the artifact memfd */
         char msg[WSBX_ERROR_MSG_MAX];
 };
 
-struct child_arg {
-        int in_fd, out_fd, sock;
-        size_t in_len;
+/* A request: the module memfd (sealed) and the artifact memfd travel with
+ * it as SCM_RIGHTS, in that order. From the supervisor: trusted. */
+struct request {
+        uint32_t magic;
+        uint32_t seq;
+        uint64_t in_len;        /* module bytes; a NUL follows in the memfd */
         uint64_t out_cap;       /* the artifact memfd's (sparse) size */
+};
+#define REQUEST_MAGIC 0x57434d51u /* "QMCW" */
+
+struct child_arg {
+        int sock;
         wsbx_compile_opts opts;
         const wsbx_jail_policy *policy;
 };
@@ -126,47 +140,79 @@ static void warm_qsort(void)
         qsort(v, 512, sizeof v[0], cmp_u32);
 }
 
-static int child_main(void *argp)
+/* Receives one request and its two fds. 0: end of requests (the
+ * supervisor closed its end); 1: a request; -1: a broken one. */
+static int next_request(int sock, struct request *q, int fds[2])
 {
-        const struct child_arg *a = argp;
-        static struct reply r;
-        r.magic = REPLY_MAGIC;
-        r.offset = SIZE_MAX;
-        /* Map before lockdown (mmap stays allowed, but nothing is gained
-         * by doing it later); the NUL after the module is mapped too. */
-        const uint8_t *in = mmap(NULL, a->in_len + 1, PROT_READ, MAP_PRIVATE, a->in_fd, 0);
-        if (in == MAP_FAILED)
-                return 3;
-        close(a->in_fd);
-        uint8_t *out = mmap(NULL, (size_t)a->out_cap, PROT_READ | PROT_WRITE, MAP_SHARED, a->out_fd, 0);
-        if (out == MAP_FAILED)
-                return 3;
-        /* Every allocation from brk: a realloc of an mmap'ed chunk would
-         * call mremap, which the allowlist does not have. */
-        mallopt(M_MMAP_MAX, 0);
-        warm_qsort();
-        if (wsbx_jail_lockdown(a->policy) < 0)
-                return EXIT_LOCKDOWN;
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * 2)];
+        } cm;
+        struct iovec iov = {.iov_base = q, .iov_len = sizeof *q};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+                            .msg_controllen = sizeof cm.buf};
+        ssize_t n;
+        fds[0] = fds[1] = -1;
+        do
+                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n == 0)
+                return 0;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int) * 2))
+                memcpy(fds, CMSG_DATA(c), sizeof(int) * 2);
+        if (n != (ssize_t)sizeof *q || q->magic != REQUEST_MAGIC || fds[0] < 0 || fds[1] < 0)
+                return -1;
+        return 1;
+}
 
+/* One request: maps the module and the artifact memfd, compiles, copies
+ * the artifact in, and unmaps and closes both before replying (the
+ * supervisor seals the artifact memfd, which fails while a writable
+ * mapping of it is left). */
+static void serve_one(const struct child_arg *a, const struct request *q, int in_fd, int out_fd)
+{
+        static struct reply r;
+        memset(&r, 0, sizeof r);
+        r.magic = REPLY_MAGIC;
+        r.seq = q->seq;
+        r.offset = SIZE_MAX;
+        const uint8_t *in = mmap(NULL, q->in_len + 1, PROT_READ, MAP_PRIVATE, in_fd, 0);
+        uint8_t *out = mmap(NULL, (size_t)q->out_cap, PROT_READ | PROT_WRITE, MAP_SHARED, out_fd, 0);
+        close(in_fd);
+        close(out_fd);
         wsbx_module *m = NULL;
         wsbx_error e = {0};
         uint8_t *art = NULL;
         size_t art_len = 0;
-        wsbx_errkind k = wsbx_module_load(in, a->in_len, NULL, &m, &e);
-        if (k == WSBX_OK) {
-                k = wsbx_compile(m, &a->opts, &art, &art_len, &e);
-                if (k != WSBX_OK) {
-                        /* Compile errors have no position in the input. */
-                        e.offset = SIZE_MAX;
-                        e.line = e.col = 0;
+        wsbx_errkind k;
+        if (in == MAP_FAILED || out == MAP_FAILED) {
+                k = wsbx_error_set(&e, WSBX_ERR_LIMIT, SIZE_MAX, "compile worker: cannot map the request");
+        } else {
+                k = wsbx_module_load(in, q->in_len, NULL, &m, &e);
+                if (k == WSBX_OK) {
+                        k = wsbx_compile(m, &a->opts, &art, &art_len, &e);
+                        if (k != WSBX_OK) {
+                                /* Compile errors have no position in the input. */
+                                e.offset = SIZE_MAX;
+                                e.line = e.col = 0;
+                        }
                 }
         }
-        if (k == WSBX_OK && art_len > a->out_cap)
+        if (k == WSBX_OK && art_len > q->out_cap)
                 k = wsbx_error_set(&e, WSBX_ERR_LIMIT, SIZE_MAX,
                                    "limit exceeded: artifact of %zu bytes (the compile worker's limit is %llu)",
-                                   art_len, (unsigned long long)a->out_cap);
+                                   art_len, (unsigned long long)q->out_cap);
         if (k == WSBX_OK)
                 memcpy(out, art, art_len);
+        if (in != MAP_FAILED)
+                munmap((void *)in, q->in_len + 1);
+        if (out != MAP_FAILED)
+                munmap(out, (size_t)q->out_cap);
+        free(art);
+        if (m)
+                wsbx_module_delete(m);
         r.kind = (uint32_t)k;
         if (k == WSBX_OK) {
                 r.art_len = art_len;
@@ -177,7 +223,25 @@ static int child_main(void *argp)
                 memcpy(r.msg, e.msg, sizeof r.msg);
         }
         send_reply(a->sock, &r);
-        return 0;
+}
+
+static int child_main(void *argp)
+{
+        const struct child_arg *a = argp;
+        /* Every allocation from brk: a realloc of an mmap'ed chunk would
+         * call mremap, which the allowlist does not have. */
+        mallopt(M_MMAP_MAX, 0);
+        warm_qsort();
+        if (wsbx_jail_lockdown(a->policy) < 0)
+                return EXIT_LOCKDOWN;
+        for (;;) {
+                struct request q;
+                int fds[2];
+                int rc = next_request(a->sock, &q, fds);
+                if (rc <= 0)
+                        return rc == 0 ? 0 : 3;
+                serve_one(a, &q, fds[0], fds[1]);
+        }
 }
 
 /* ---- supervisor side ---- */
@@ -328,12 +392,16 @@ static int accept_artifact(int fd, uint64_t claimed, wsbx_error *err)
         return 0;
 }
 
-/* The reply of a worker that exited normally. */
-static int take_reply(int sock, int out_fd, uint64_t cap, int *artifact_fd, wsbx_error *err)
+/* The reply to request seq, read from the socket (which poll found
+ * readable). Any breach of the protocol is -EPROTO: the caller kills the
+ * worker. */
+static int take_reply(int sock, uint32_t seq, int out_fd, uint64_t cap, int *artifact_fd, wsbx_error *err)
 {
         struct reply r;
         ssize_t n = read_reply(sock, &r);
-        if (n != (ssize_t)sizeof r || r.magic != REPLY_MAGIC || r.kind > WSBX_ERR_IO) {
+        if (n == 0)
+                return -ENOTCONN; /* end of stream: the worker is gone */
+        if (n != (ssize_t)sizeof r || r.magic != REPLY_MAGIC || r.seq != seq || r.kind > WSBX_ERR_IO) {
                 set_err(err, WSBX_ERR_IO, "compile worker: malformed reply");
                 return -EPROTO;
         }
@@ -354,14 +422,13 @@ static int take_reply(int sock, int out_fd, uint64_t cap, int *artifact_fd, wsbx
         }
         int rc = accept_artifact(out_fd, r.art_len, err);
         if (rc < 0)
-                return rc;
+                return rc == -EBUSY ? -EPROTO : rc;
         *artifact_fd = out_fd;
         return 0;
 }
 
-static int died(const wsbx_jail_death *d, const wsbx_compile_worker_opts *o, uint64_t mem, wsbx_error *err)
+static int died(const wsbx_jail_death *d, uint64_t mem, wsbx_error *err)
 {
-        (void)o;
         switch (d->cause) {
         case WSBX_JAIL_SECCOMP:
                 set_err(err, WSBX_ERR_IO, "compile worker killed: denied system call %s",
@@ -381,106 +448,285 @@ static int died(const wsbx_jail_death *d, const wsbx_compile_worker_opts *o, uin
         }
 }
 
-int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_worker_opts *o,
-                           int *artifact_fd, wsbx_error *err)
+struct wsbx_compile_worker {
+        wsbx_compile_worker_opts o;
+        wsbx_compile_opts copts;
+        uint64_t timeout, mem;
+        bool here;              /* no jail on this host (or no_sandbox): compile here */
+        bool alive;             /* child, sock valid */
+        wsbx_jail_child child;
+        int sock;               /* the supervisor's end */
+        uint32_t seq;
+        unsigned spawns;
+        /* What the child sees; it lives in the child's copy of this. */
+        wsbx_jail_policy policy;
+        struct child_arg arg;
+};
+
+/* Kills (if needed) and reaps the worker; the next request spawns one. */
+static void drop_worker(wsbx_compile_worker *w)
+{
+        if (!w->alive)
+                return;
+        close(w->sock);
+        w->sock = -1;
+        wsbx_jail_release(&w->child);
+        memset(&w->child, 0, sizeof w->child);
+        w->child.pidfd = -1;
+        w->alive = false;
+}
+
+/* 0 with a worker running; -errno when none could be spawned (the caller
+ * falls back to compiling here). */
+static int spawn_worker(wsbx_compile_worker *w)
+{
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return -errno;
+        wsbx_jail_policy *p = &w->policy;
+        wsbx_jail_policy_init(p);
+        p->ctl_fds[p->n_ctl_fds++] = sv[1];
+        p->rw_fds[p->n_rw_fds++] = STDERR_FILENO; /* sanitizer reports */
+        p->cgroup = true;
+        p->memory_max = w->mem;
+        p->pids_max = 4;
+        /* RLIMIT_CPU stays a backstop over the worker's whole life (the
+         * default); each request has its own wall-clock limit. */
+        w->arg = (struct child_arg){.sock = sv[1], .opts = w->copts, .policy = p};
+        w->arg.opts.threads = 1;
+        int keep[2] = {sv[1], STDERR_FILENO};
+        int rc = wsbx_jail_spawn(p, keep, 2, child_main, &w->arg, &w->child);
+        close(sv[1]);
+        if (rc < 0) {
+                close(sv[0]);
+                return rc;
+        }
+        w->sock = sv[0];
+        w->alive = true;
+        w->spawns++;
+        return 0;
+}
+
+int wsbx_compile_worker_open(const wsbx_compile_worker_opts *o, wsbx_compile_worker **out)
 {
         static const wsbx_compile_worker_opts defaults = {0};
-        static const wsbx_compile_opts copts_default = {0};
+        *out = NULL;
         if (!o)
                 o = &defaults;
-        const wsbx_compile_opts *copts = o->compile ? o->compile : &copts_default;
+        wsbx_compile_worker *w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        w->o = *o;
+        if (o->compile)
+                w->copts = *o->compile;
+        w->o.compile = NULL;
+        w->timeout = o->timeout_ns ? o->timeout_ns : WSBX_COMPILE_TIMEOUT_DEFAULT;
+        w->mem = o->memory_max ? o->memory_max : WSBX_COMPILE_MEMORY_DEFAULT;
+        w->sock = -1;
+        w->child.pidfd = -1;
+        w->here = o->no_sandbox;
+        if (!w->here) {
+                int rc = spawn_worker(w);
+                if (rc < 0) {
+                        char why[96];
+                        snprintf(why, sizeof why, "spawn: %s", strerror(-rc));
+                        say_once(&w->o, why);
+                        w->here = true;
+                }
+        }
+        *out = w;
+        return 0;
+}
+
+void wsbx_compile_worker_close(wsbx_compile_worker *w)
+{
+        if (!w)
+                return;
+        drop_worker(w);
+        free(w);
+}
+
+int wsbx_compile_worker_pid(const wsbx_compile_worker *w)
+{
+        return w && w->alive ? w->child.pid : -1;
+}
+
+unsigned wsbx_compile_worker_spawns(const wsbx_compile_worker *w)
+{
+        return w ? w->spawns : 0;
+}
+
+/* The worker is gone (pidfd readable, or the socket broke): reaps it and
+ * says why in err. 1 when it never got past its jail setup or lockdown
+ * (this host cannot jail: compile here from now on). */
+static int reap_dead(wsbx_compile_worker *w, int *rc, wsbx_error *err)
+{
+        wsbx_jail_death d;
+        int e = wsbx_jail_wait(&w->child, &d);
+        int refused = 0;
+        if (e < 0) {
+                set_err(err, WSBX_ERR_IO, "compile worker: waiting: %s", strerror(-e));
+                *rc = e;
+        } else if (d.cause == WSBX_JAIL_EXITED &&
+                   (d.status == WSBX_JAIL_SETUP_FAILED || d.status == EXIT_LOCKDOWN)) {
+                say_once(&w->o, d.status == EXIT_LOCKDOWN ? "lockdown refused" : "jail setup refused");
+                refused = 1;
+        } else {
+                *rc = died(&d, w->mem, err);
+        }
+        drop_worker(w);
+        return refused;
+}
+
+static bool pidfd_ready(int pidfd)
+{
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        return poll(&p, 1, 0) > 0;
+}
+
+static bool send_request(int sock, const struct request *q, int in_fd, int out_fd)
+{
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * 2)];
+        } cm;
+        memset(&cm, 0, sizeof cm);
+        struct iovec iov = {.iov_base = (void *)q, .iov_len = sizeof *q};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+                            .msg_controllen = sizeof cm.buf};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * 2);
+        int fds[2] = {in_fd, out_fd};
+        memcpy(CMSG_DATA(c), fds, sizeof fds);
+        ssize_t n;
+        do
+                n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        return n == (ssize_t)sizeof *q;
+}
+
+static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, uint64_t deadline,
+                      int *artifact_fd, wsbx_error *err)
+{
         *artifact_fd = -1;
         memset(err, 0, sizeof *err);
         err->offset = SIZE_MAX;
-        if (o->no_sandbox)
-                return compile_here(bytes, len, copts, artifact_fd, err);
+        if (!w->here && w->alive && pidfd_ready(w->child.pidfd)) {
+                /* Died while idle (killed from outside, say): start afresh. */
+                int rc = 0;
+                wsbx_error ignored;
+                if (reap_dead(w, &rc, &ignored))
+                        w->here = true;
+        }
+        if (!w->here && !w->alive) {
+                int rc = spawn_worker(w);
+                if (rc < 0) {
+                        char why[96];
+                        snprintf(why, sizeof why, "spawn: %s", strerror(-rc));
+                        say_once(&w->o, why);
+                        w->here = true;
+                }
+        }
+        if (w->here)
+                return compile_here(bytes, len, &w->copts, artifact_fd, err);
 
-        uint64_t timeout = o->timeout_ns ? o->timeout_ns : WSBX_COMPILE_TIMEOUT_DEFAULT;
-        uint64_t mem = o->memory_max ? o->memory_max : WSBX_COMPILE_MEMORY_DEFAULT;
-        int in_fd = -1, out_fd = -1, sv[2] = {-1, -1}, rc;
-        wsbx_jail_child c = {.pidfd = -1};
-        bool spawned = false;
-
+        int in_fd = -1, out_fd = -1, rc;
         in_fd = sealed_module_memfd(bytes, len);
         if (in_fd < 0) {
                 set_err(err, WSBX_ERR_IO, "module memfd: %s", strerror(-in_fd));
                 return in_fd;
         }
         out_fd = memfd_create("wsbx-artifact", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-        if (out_fd >= 0 && ftruncate(out_fd, (off_t)mem) < 0) {
+        if (out_fd >= 0 && ftruncate(out_fd, (off_t)w->mem) < 0) {
                 close(out_fd);
                 out_fd = -1;
         }
-        if (out_fd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        if (out_fd < 0) {
                 rc = -errno;
                 set_err(err, WSBX_ERR_IO, "compile worker: %s", strerror(-rc));
                 goto out;
         }
-
-        wsbx_jail_policy p;
-        wsbx_jail_policy_init(&p);
-        p.ctl_fds[p.n_ctl_fds++] = sv[1];
-        p.rw_fds[p.n_rw_fds++] = out_fd;
-        p.rw_fds[p.n_rw_fds++] = STDERR_FILENO; /* sanitizer reports */
-        p.cgroup = true;
-        p.memory_max = mem;
-        p.pids_max = 4;
-        p.cpu_seconds = (unsigned)(timeout / 1000000000ull) + 2;
-        struct child_arg ca = {.in_fd = in_fd, .out_fd = out_fd, .sock = sv[1], .in_len = len,
-                               .out_cap = mem, .opts = *copts, .policy = &p};
-        ca.opts.threads = 1;
-        int keep[4] = {in_fd, out_fd, sv[1], STDERR_FILENO};
-
-        rc = wsbx_jail_spawn(&p, keep, 4, child_main, &ca, &c);
-        if (rc < 0) {
-                char why[96];
-                snprintf(why, sizeof why, "spawn: %s", strerror(-rc));
-                say_once(o, why);
-                rc = compile_here(bytes, len, copts, artifact_fd, err);
+        struct request q = {.magic = REQUEST_MAGIC, .seq = ++w->seq, .in_len = len, .out_cap = w->mem};
+        bool sent = send_request(w->sock, &q, in_fd, out_fd);
+        close(in_fd);
+        in_fd = -1;
+        for (;;) {
+                /* pf[0]: the reply (once sent), pf[1]: the worker's end. */
+                struct pollfd pf[2] = {{.fd = sent ? w->sock : -1, .events = POLLIN},
+                                       {.fd = w->child.pidfd, .events = POLLIN}};
+                uint64_t now = now_ns();
+                if (now >= deadline) {
+                        drop_worker(w); /* kills */
+                        set_err(err, WSBX_ERR_IO, "compile worker passed its time limit (%.3g s) and was killed",
+                                (double)w->timeout / 1e9);
+                        rc = -ETIMEDOUT;
+                        goto out;
+                }
+                uint64_t left_ms = (deadline - now + 999999) / 1000000;
+                int n = poll(pf, 2, left_ms > 60000 ? 60000 : (int)left_ms);
+                if (n < 0 && errno != EINTR) {
+                        rc = -errno;
+                        drop_worker(w);
+                        set_err(err, WSBX_ERR_IO, "compile worker: poll: %s", strerror(-rc));
+                        goto out;
+                }
+                if (n <= 0)
+                        continue;
+                if (pf[0].revents & POLLIN) {
+                        rc = take_reply(w->sock, q.seq, out_fd, w->mem, artifact_fd, err);
+                        if (rc == 0)
+                                out_fd = -1; /* now the caller's */
+                        if (rc != -ENOTCONN) {
+                                if (rc < 0)
+                                        drop_worker(w); /* it lied: never asked again */
+                                goto out;
+                        }
+                }
+                /* Gone without a reply (exited, or hung up its socket):
+                 * wait for its end, then name the cause. */
+                if (!(pf[1].revents & POLLIN) && !wait_exit(w->child.pidfd, deadline))
+                        wsbx_jail_kill(&w->child);
+                rc = -ECHILD;
+                set_err(err, WSBX_ERR_IO, "compile worker ended without a reply");
+                if (reap_dead(w, &rc, err)) {
+                        w->here = true;
+                        close(out_fd);
+                        out_fd = -1;
+                        return compile_here(bytes, len, &w->copts, artifact_fd, err);
+                }
                 goto out;
         }
-        spawned = true;
-        close(sv[1]);
-        sv[1] = -1;
-        uint64_t deadline = now_ns() + timeout;
-        if (!wait_exit(c.pidfd, deadline)) {
-                wsbx_jail_kill(&c);
-                wsbx_jail_death d;
-                wsbx_jail_wait(&c, &d);
-                set_err(err, WSBX_ERR_IO, "compile worker passed its time limit (%.3g s) and was killed",
-                        (double)timeout / 1e9);
-                rc = -ETIMEDOUT;
-                goto out;
-        }
-        wsbx_jail_death d;
-        rc = wsbx_jail_wait(&c, &d);
-        if (rc < 0) {
-                set_err(err, WSBX_ERR_IO, "compile worker: waiting: %s", strerror(-rc));
-                goto out;
-        }
-        if (d.cause == WSBX_JAIL_EXITED &&
-            (d.status == WSBX_JAIL_SETUP_FAILED || d.status == EXIT_LOCKDOWN)) {
-                say_once(o, d.status == EXIT_LOCKDOWN ? "lockdown refused" : "jail setup refused");
-                rc = compile_here(bytes, len, copts, artifact_fd, err);
-                goto out;
-        }
-        if (d.cause != WSBX_JAIL_EXITED || d.status != 0) {
-                rc = died(&d, o, mem, err);
-                goto out;
-        }
-        rc = take_reply(sv[0], out_fd, mem, artifact_fd, err);
-        if (rc == 0)
-                out_fd = -1; /* now the caller's */
 out:
-        if (spawned)
-                wsbx_jail_release(&c);
         if (in_fd >= 0)
                 close(in_fd);
         if (out_fd >= 0)
                 close(out_fd);
-        if (sv[0] >= 0)
-                close(sv[0]);
-        if (sv[1] >= 0)
-                close(sv[1]);
+        return rc;
+}
+
+int wsbx_compile_worker_compile(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, int *artifact_fd,
+                                wsbx_error *err)
+{
+        return compile_at(w, bytes, len, now_ns() + w->timeout, artifact_fd, err);
+}
+
+int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_worker_opts *o,
+                           int *artifact_fd, wsbx_error *err)
+{
+        uint64_t t0 = now_ns();
+        wsbx_compile_worker *w;
+        *artifact_fd = -1;
+        memset(err, 0, sizeof *err);
+        err->offset = SIZE_MAX;
+        int rc = wsbx_compile_worker_open(o, &w);
+        if (rc < 0) {
+                set_err(err, WSBX_ERR_IO, "compile worker: %s", strerror(-rc));
+                return rc;
+        }
+        /* The time limit counts the spawn too. */
+        rc = compile_at(w, bytes, len, t0 + w->timeout, artifact_fd, err);
+        wsbx_compile_worker_close(w);
         return rc;
 }

@@ -289,6 +289,31 @@ typedef struct wsbx_compile_worker_opts {
 int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_worker_opts *o,
                            int *artifact_fd, wsbx_error *err);
 
+/* A persistent compile worker: one jailed process serving many requests
+ * over its socket (the module in a sealed memfd, the artifact back in a
+ * memfd this process creates, then seals and verifies once the worker has
+ * unmapped and closed it: sealing fails while a writable mapping is
+ * left). The worker is spawned by open (same caveat about threads as
+ * above). A request whose worker crashes, passes the time limit (per
+ * request) or breaks the protocol fails as wsbx_compile_in_worker says,
+ * and that worker is killed; the next request spawns a fresh one, as it
+ * does when the worker died while idle. Where the jail cannot be built
+ * (or o->no_sandbox) every request compiles in this process, said once
+ * through o->log. open copies *o (and *o->compile); returns 0 or -ENOMEM
+ * with *out owned by the caller (wsbx_compile_worker_close). */
+typedef struct wsbx_compile_worker wsbx_compile_worker;
+int wsbx_compile_worker_open(const wsbx_compile_worker_opts *o, wsbx_compile_worker **out);
+/* As wsbx_compile_in_worker, in w's worker. */
+int wsbx_compile_worker_compile(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, int *artifact_fd,
+                                wsbx_error *err);
+/* Kills and reaps the worker, frees w. NULL is ignored. */
+void wsbx_compile_worker_close(wsbx_compile_worker *w);
+/* The running worker's pid (in this process's pid namespace), or -1 when
+ * none runs (between a failure and the next request, or compiling here). */
+int wsbx_compile_worker_pid(const wsbx_compile_worker *w);
+/* How many workers w has spawned so far. */
+unsigned wsbx_compile_worker_spawns(const wsbx_compile_worker *w);
+
 /* ------------------------------------------------------------------------ */
 /* spectest.c - the spec tests' `spectest` host module                      */
 /* ------------------------------------------------------------------------ */
@@ -542,5 +567,39 @@ typedef struct wsbx_worker_env {
  * it knows of the supervisor is what arrives on ep; all it hands back is
  * handles, offsets and copies. arg: a const wsbx_worker_env *, or NULL. */
 void wsbx_worker_main(wsbx_endpoint *ep, void *arg);
+
+/* ------------------------------------------------------------------------ */
+/* uffd.c - lazy paging through userfaultfd                                 */
+/* ------------------------------------------------------------------------ */
+
+/* Opens a userfaultfd (/dev/userfaultfd, else the syscall; without
+ * kernel_faults the syscall is asked for user-mode faults only, which
+ * needs no privilege) and negotiates the API. Returns the fd (the caller
+ * closes it; O_NONBLOCK, O_CLOEXEC) or -errno. */
+int wsbx_uffd_open(bool kernel_faults);
+/* Registers [addr, addr + len) (page-aligned, anonymous private memory)
+ * for MISSING faults. 0 or -errno. */
+int wsbx_uffd_register(int uffd, void *addr, size_t len);
+
+typedef struct wsbx_uffd_server wsbx_uffd_server;
+typedef struct wsbx_uffd_stats {
+        uint64_t faults;       /* fault messages read */
+        uint64_t copied_pages; /* answered with UFFDIO_COPY */
+        uint64_t zero_pages;   /* answered with UFFDIO_ZEROPAGE */
+        uint64_t failures;     /* faults that could not be served */
+} wsbx_uffd_stats;
+
+/* Starts a thread serving uffd's faults in [base, base + len): page i
+ * gets source bytes [i*page, (i+1)*page) (src and src_len borrowed, must
+ * outlive the server; zero past src_len; all-zero pages as zero pages).
+ * A fault that cannot be served calls on_fail(ctx) and ends the server;
+ * on_fail NULL kills the process with SIGKILL, so a faulting thread is
+ * never left hanging nor handed a wrong page. uffd stays the caller's.
+ * Returns 0 with *out (free with wsbx_uffd_server_stop) or -errno. */
+int wsbx_uffd_server_start(int uffd, void *base, size_t len, const void *src, size_t src_len,
+                           void (*on_fail)(void *ctx), void *ctx, wsbx_uffd_server **out);
+void wsbx_uffd_server_stats(const wsbx_uffd_server *s, wsbx_uffd_stats *out);
+/* Stops and joins the thread and frees the server. NULL is a no-op. */
+void wsbx_uffd_server_stop(wsbx_uffd_server *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,4 +271,91 @@ Test(compiler, no_fd_or_process_leaks)
         /* Every worker reaped: no child left to wait for. */
         cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
         cr_assert_eq(errno, ECHILD);
+}
+
+/* One persistent worker serves many requests: good modules, invalid
+ * ones, and a large one, in the one process. */
+Test(compiler, persistent_worker_serves_many)
+{
+        wsbx_compile_worker *w;
+        cr_assert_eq(wsbx_compile_worker_open(&jailed, &w), 0);
+        skip_if_no_jail();
+        int pid = wsbx_compile_worker_pid(w);
+        cr_assert_gt(pid, 0);
+        int before = count_fds();
+        size_t bn;
+        char *big = big_module(&bn);
+        for (int i = 0; i < 60; i++) {
+                char src[160];
+                int n = snprintf(src, sizeof src, "(module (func (export \"f\") (result i32) i32.const %d))", i);
+                int fd;
+                wsbx_error e;
+                cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)src, (size_t)n, &fd, &e), 0, "%d: %s",
+                             i, e.msg);
+                int all = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+                cr_assert_eq(fcntl(fd, F_GET_SEALS) & all, all);
+                size_t got_len, want_len;
+                uint8_t *got = read_fd(fd, &got_len);
+                uint8_t *want = in_process(src, (size_t)n, &want_len);
+                cr_assert_eq(got_len, want_len);
+                cr_assert_eq(memcmp(got, want, want_len), 0);
+                free(got);
+                free(want);
+                close(fd);
+                const char *bad = "(module (func (result i32)))";
+                cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)bad, strlen(bad), &fd, &e),
+                             WSBX_ERR_INVALID);
+                cr_assert_eq(fd, -1);
+                cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)"(module", 7, &fd, &e),
+                             WSBX_ERR_MALFORMED);
+                cr_assert_gt(e.line, 0, "text positions survive the trip");
+                if (i % 20 == 0) {
+                        cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)big, bn, &fd, &e), 0, "%s",
+                                     e.msg);
+                        close(fd);
+                }
+        }
+        free(big);
+        cr_assert_eq(wsbx_compile_worker_pid(w), pid, "the same worker served every request");
+        cr_assert_eq(wsbx_compile_worker_spawns(w), 1);
+        cr_assert_eq(count_fds(), before);
+        wsbx_compile_worker_close(w);
+        cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
+        cr_assert_eq(errno, ECHILD);
+}
+
+/* A worker that dies (killed while idle, or past the time limit in a
+ * request) is replaced by a fresh one on the next request. */
+Test(compiler, persistent_worker_recovers)
+{
+        const char *src = "(module (func (export \"f\") (result i32) i32.const 7))";
+        wsbx_compile_worker_opts o = jailed;
+        o.timeout_ns = 2000000000ull;
+        wsbx_compile_worker *w;
+        cr_assert_eq(wsbx_compile_worker_open(&o, &w), 0);
+        skip_if_no_jail();
+        int fd;
+        wsbx_error e;
+        cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)src, strlen(src), &fd, &e), 0, "%s", e.msg);
+        close(fd);
+        int pid = wsbx_compile_worker_pid(w);
+        cr_assert_eq(kill(pid, SIGKILL), 0);
+        usleep(20000);
+        cr_assert_eq(wsbx_compile_worker_compile(w, (const uint8_t *)src, strlen(src), &fd, &e), 0, "%s", e.msg);
+        close(fd);
+        cr_assert_neq(wsbx_compile_worker_pid(w), pid);
+        cr_assert_eq(wsbx_compile_worker_spawns(w), 2);
+        wsbx_compile_worker_close(w);
+
+        /* A request past its time limit kills its worker only. */
+        o.timeout_ns = 1000;
+        size_t bn;
+        char *big = big_module(&bn);
+        cr_assert_eq(wsbx_compile_worker_open(&o, &w), 0);
+        int rc = wsbx_compile_worker_compile(w, (const uint8_t *)big, bn, &fd, &e);
+        cr_assert_eq(rc, -ETIMEDOUT, "rc %d: %s", rc, e.msg);
+        cr_assert_eq(wsbx_compile_worker_pid(w), -1);
+        free(big);
+        wsbx_compile_worker_close(w);
+        cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
 }
