@@ -259,7 +259,9 @@ static int set_limits(const wsbx_jail_policy *p)
         struct rlimit zero = { 0, 0 };
         struct rlimit nofile = { p->nofile, p->nofile };
 
-        if (setrlimit(RLIMIT_CORE, &zero) < 0 || setrlimit(RLIMIT_FSIZE, &zero) < 0)
+        if (setrlimit(RLIMIT_CORE, &zero) < 0)
+                return -errno;
+        if (!p->file_writes && setrlimit(RLIMIT_FSIZE, &zero) < 0)
                 return -errno;
         if (p->nofile && setrlimit(RLIMIT_NOFILE, &nofile) < 0)
                 return -errno;

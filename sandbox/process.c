@@ -290,6 +290,9 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         pol->cgroup = true;
         pol->memory_max = cfg->memory_max ? cfg->memory_max : WSBX_SESSION_MEMORY_DEFAULT;
         pol->pids_max = WORKER_PIDS_MAX;
+        /* The guest writes to its stdio (which may be a redirected file)
+         * and to files in its preopens; the cgroup bounds memory, not this. */
+        pol->file_writes = true;
         /* The loader keeps one descriptor per loaded module, and a spec
          * script loads hundreds; only the supervisor can send them. */
         struct rlimit rl;

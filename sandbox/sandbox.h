@@ -376,6 +376,7 @@ enum {
         WSBX_ST_LINK = 2,     /* payload: fault (message only) */
         WSBX_ST_ERROR = 3,    /* payload: fault (message only) */
         WSBX_ST_NOTFOUND = 4, /* no payload */
+        WSBX_ST_EXIT = 5,     /* proc_exit; payload: fault, wasm_offset = exit code */
         WSBX_ST_COUNT
 };
 

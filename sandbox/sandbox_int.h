@@ -366,6 +366,10 @@ typedef struct wsbx_jail_policy {
         /* rlimits */
         unsigned nofile;        /* RLIMIT_NOFILE (default 64) */
         unsigned cpu_seconds;   /* RLIMIT_CPU backstop, 0 = none (default 3600) */
+        /* RLIMIT_FSIZE: false (default) sets it to 0, so the worker cannot
+         * grow any file; true leaves it unlimited, for run workers whose
+         * guest writes to its stdio (a redirected file) and its preopens. */
+        bool file_writes;
         /* Each denied syscall is reported (RET_TRAP, see seccomp.c) before
          * the worker dies; false kills at once with no report. */
         bool report_denied;

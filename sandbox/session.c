@@ -182,6 +182,7 @@ static bool status_allowed(uint32_t kind, int32_t status)
         case WSBX_ST_ERROR:
                 return true;
         case WSBX_ST_TRAP:
+        case WSBX_ST_EXIT:
                 return kind == WSBX_MSG_INVOKE || kind == WSBX_MSG_INSTANTIATE;
         case WSBX_ST_LINK:
                 return kind == WSBX_MSG_INSTANTIATE;
@@ -255,12 +256,17 @@ static int failed(wsbx_session *s, const wsbx_msg *cmp, wsbx_status *st)
                 [WSBX_ST_LINK] = WSBX_SESS_LINK,
                 [WSBX_ST_ERROR] = WSBX_SESS_ERROR,
                 [WSBX_ST_NOTFOUND] = WSBX_SESS_NOTFOUND,
+                [WSBX_ST_EXIT] = WSBX_SESS_EXIT,
         };
         if (cmp->status != WSBX_ST_NOTFOUND && wsbx_proto_get_fault(wsbx_ep_payload(s->ep, cmp), cmp, st) < 0) {
                 done(s);
                 return broken(s);
         }
         done(s);
+        if (cmp->status == WSBX_ST_EXIT) {
+                st->exit_code = (int)st->wasm_offset;
+                st->wasm_offset = UINT32_MAX;
+        }
         if (cmp->status != WSBX_ST_TRAP)
                 st->trap = WSBX_TRAP_NONE;
         else if (st->trap == WSBX_TRAP_INTERRUPTED && s->proc && wsbx_proc_deadline_hit(s->proc))

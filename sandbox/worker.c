@@ -45,6 +45,7 @@ enum {
         OBJ_TABLE,
         OBJ_MEMORY,
         OBJ_GLOBAL,
+        OBJ_WASI,       /* the WASI host module: EXPORT looks functions up by name */
 };
 
 struct obj {
@@ -70,6 +71,7 @@ typedef struct worker {
         /* The WASI configuration the worker started with (fds as it sees
          * them), NULL when none: for the WSBX_MSG_WASI handler. */
         const wsbx_wasi_config *wasi;
+        wsbx_wasi *wasi_state; /* made by the first WSBX_MSG_WASI */
         const uint64_t *epoch; /* the shared interruption word, or NULL */
         uint64_t epoch_deadline;
 } worker;
@@ -241,6 +243,9 @@ static void st_close(worker *w)
 {
         wsbx_store_delete(store_of(w));
         w->store = NULL;
+        /* After the store: its WASI host functions point at the state. */
+        wsbx_wasi_delete(w->wasi_state);
+        w->wasi_state = NULL;
 }
 
 /* From fd when it is not negative, else from bytes. */
@@ -462,7 +467,11 @@ static void st_invoke(worker *w, void *func, wsbx_val_raw *vals, uint32_t nvals,
         }
         st_arm_epoch(w);
         int e = wsbx_invoke(store_of(w), func, vals, nvals, trap);
-        if (e > 0)
+        int code;
+        if (e == WSBX_TRAP_HOST && wsbx_wasi_exited(w->wasi_state, &code)) {
+                st_fail(res, WSBX_ST_EXIT, "proc_exit");
+                res->wasm_offset = (uint32_t)code;
+        } else if (e > 0)
                 st_trapped(res, e, trap);
         else if (e < 0)
                 st_fail(res, WSBX_ST_ERROR, strerror(-e));
@@ -769,13 +778,18 @@ static int do_instantiate(worker *w, const wsbx_msg *m, const uint8_t *p)
 static int do_export(worker *w, const wsbx_msg *m, const uint8_t *p)
 {
         struct obj *io = lookup(w, m->handle, OBJ_INSTANCE);
-        if (!io)
+        struct obj *wo = lookup(w, m->handle, OBJ_WASI);
+        if (!io && !wo)
                 return reply_error(w, m, "export: not an instance handle");
-        struct st_extern x;
-        if (!st_export(w, io->ptr, (const char *)p, m->len, &x)) {
+        struct st_extern x = {OBJ_FUNC, NULL};
+        const wsbx_funcref *wf = NULL;
+        if (wo ? wsbx_wasi_func(wo->ptr, store_of(w), (const char *)p, m->len, &wf) < 0
+               : !st_export(w, io->ptr, (const char *)p, m->len, &x)) {
                 wsbx_msg c = {.status = WSBX_ST_NOTFOUND};
                 return reply(w, m, &c);
         }
+        if (wo)
+                x.ptr = (void *)wf;
         uint32_t h = handle_of(w, x.kind, x.ptr);
         if (!h)
                 return reply_error(w, m, "too many handles");
@@ -916,6 +930,19 @@ static int do_host_func_new(worker *w, const wsbx_msg *m, const uint8_t *p)
         return reply_handle(w, m, handle_of(w, OBJ_FUNC, f));
 }
 
+/* WSBX_MSG_WASI: the WASI host module, made once from the worker's
+ * configuration; its handle answers EXPORT by function name. */
+static int do_wasi(worker *w, const wsbx_msg *m)
+{
+        static const wsbx_wasi_config none = {.stdio = {0, 1, 2}};
+        if (!w->wasi_state && wsbx_wasi_new(w->wasi ? w->wasi : &none, &w->wasi_state) < 0)
+                return reply_error(w, m, "wasi: bad configuration or out of memory");
+        uint32_t h = handle_of(w, OBJ_WASI, w->wasi_state);
+        if (!h)
+                return reply_error(w, m, "too many handles");
+        return reply_handle(w, m, h);
+}
+
 static int do_drop(worker *w, const wsbx_msg *m)
 {
         uint32_t h = m->handle;
@@ -963,6 +990,9 @@ static int serve(worker *w, const wsbx_msg *m)
                 break;
         case WSBX_MSG_DROP:
                 e = do_drop(w, m);
+                break;
+        case WSBX_MSG_WASI:
+                e = do_wasi(w, m);
                 break;
         case WSBX_MSG_CLOSE:
                 w->closing = true;

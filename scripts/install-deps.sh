@@ -32,6 +32,10 @@ packages=(
         sed
         mawk
         binaryen  # tests/difftest: wasm-opt -ttf makes the fuzz modules
+        clang     # tests/wasi: C programs built with --target=wasm32-wasi
+        lld
+        wasi-libc
+        libclang-rt-14-dev-wasm32
 )
 
 # Benchmarks compare against V8, so they need a `node`. Any Node.js on the

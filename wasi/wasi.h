@@ -10,6 +10,7 @@
 #ifndef WSBX_WASI_H
 #define WSBX_WASI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct wsbx_wasi_preopen {
@@ -24,5 +25,30 @@ typedef struct wsbx_wasi_config {
         const wsbx_wasi_preopen *preopens;        /* guest fds 3, 4, ... in this order */
         uint32_t npreopens;
 } wsbx_wasi_config;
+
+/* The WASI host state for one guest program: a descriptor table (guest
+ * fds 0-2 are cfg->stdio, then the preopens in order), copies of argv and
+ * envp, and the exit code once the guest called proc_exit. */
+typedef struct wsbx_wasi wsbx_wasi;
+struct wsbx_store;
+struct wsbx_funcref;
+
+/* Makes the state from cfg, copying the strings; the descriptors stay
+ * borrowed (the caller keeps them open while *out lives and closes them
+ * after wsbx_wasi_delete). Returns 0, -EINVAL (a bad config) or -ENOMEM. */
+int wsbx_wasi_new(const wsbx_wasi_config *cfg, wsbx_wasi **out);
+/* Frees w (NULL is fine); descriptors the guest opened are closed. */
+void wsbx_wasi_delete(wsbx_wasi *w);
+
+/* The host function implementing wasi_snapshot_preview1.NAME (len bytes,
+ * not NUL-terminated), created in store s on first use with w as its
+ * context; *out is owned by the store, which must not outlive w. Returns
+ * 0, -ENOENT (no such function) or -ENOMEM. */
+int wsbx_wasi_func(wsbx_wasi *w, struct wsbx_store *s, const char *name, size_t len,
+                   const struct wsbx_funcref **out);
+
+/* After a guest call trapped with WSBX_TRAP_HOST: true when the trap was
+ * proc_exit, with *code its exit code. */
+int wsbx_wasi_exited(const wsbx_wasi *w, int *code);
 
 #endif
