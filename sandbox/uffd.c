@@ -114,6 +114,10 @@ static int serve(wsbx_uffd_server *s, size_t off)
                 if (from && all_zero(from, s->page))
                         from = NULL;
         }
+        /* Counted before the answer: the answer wakes the faulting thread,
+         * which may read the counters at once. Taken back if it fails. */
+        uint64_t *count = from ? &s->stats.copied_pages : &s->stats.zero_pages;
+        __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
         for (;;) {
                 int rc;
                 if (from) {
@@ -129,15 +133,15 @@ static int serve(wsbx_uffd_server *s, size_t off)
                         };
                         rc = ioctl(s->uffd, UFFDIO_ZEROPAGE, &z);
                 }
-                if (rc == 0) {
-                        __atomic_add_fetch(from ? &s->stats.copied_pages : &s->stats.zero_pages, 1,
-                                           __ATOMIC_RELAXED);
+                if (rc == 0)
                         return 0;
-                }
-                if (errno == EEXIST) /* already mapped by an earlier answer */
+                int e = errno;
+                if (e == EAGAIN)
+                        continue;
+                __atomic_sub_fetch(count, 1, __ATOMIC_RELAXED);
+                if (e == EEXIST) /* already mapped by an earlier answer */
                         return 0;
-                if (errno != EAGAIN)
-                        return -errno;
+                return -e;
         }
 }
 

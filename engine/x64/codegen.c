@@ -909,6 +909,13 @@ static void op_br_if(x64_cc *c, uint64_t depth, int cc)
                 x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
                 return;
         }
+        if (k->kind == X64_CTL_LOOP && top_in_slots(c, arity_of(k), k->height) &&
+            x64_lc_adopt(c, k)) {
+                /* The header's cache was re-established by moves (which
+                 * keep the flags) on both paths: one conditional jump. */
+                x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
+                return;
+        }
         wsbx_label skip = wsbx_asm_label_new(&c->a);
         x64_jcc(&c->a, x64_cc_invert((wsbx_x64_cc)cc), skip);
         emit_branch(c, k);

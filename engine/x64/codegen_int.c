@@ -904,6 +904,44 @@ void x64_lc_restore(x64_cc *c, const x64_ctl *k)
         }
 }
 
+/* On a conditional back edge to loop k, before the jump and after the
+ * flags are set: when every header register is free (owned by no stack
+ * entry), establishes the header's cache by x64_lc_restore (moves only,
+ * so the flags survive) and makes it the current cache too, so that the
+ * fallthrough keeps valid entries. Entries of other registers that cache
+ * one of the header's locals are dropped (a local is cached at most
+ * once). Returns false, emitting nothing, when a header register is
+ * taken. */
+bool x64_lc_adopt(x64_cc *c, const x64_ctl *k)
+{
+        uint32_t used = c->gpr_used | (c->xmm_used << LC_XMM);
+        if (k->lc_valid & used)
+                return false;
+        x64_lc_restore(c, k);
+        uint32_t m = c->lc_valid & ~k->lc_valid;
+        while (m) {
+                unsigned b = (unsigned)__builtin_ctz(m);
+                m &= m - 1;
+                uint32_t h = k->lc_valid;
+                while (h) {
+                        unsigned hb = (unsigned)__builtin_ctz(h);
+                        h &= h - 1;
+                        if (k->lc_local[hb] == c->lc_local[b]) {
+                                c->lc_valid &= ~(1u << b);
+                                break;
+                        }
+                }
+        }
+        uint32_t h = k->lc_valid;
+        while (h) {
+                unsigned b = (unsigned)__builtin_ctz(h);
+                h &= h - 1;
+                uint32_t x = k->lc_local[b];
+                x64_lc_note(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x);
+        }
+        return true;
+}
+
 wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
 {
         const wsbx_module *m = c->m;

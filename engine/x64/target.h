@@ -341,6 +341,9 @@ bool x64_lc_satisfies(const x64_cc *c, const x64_ctl *k);
 /* On a back edge to loop k, before the jump: re-establishes the header's
  * cache (moves from registers caching the locals now, else loads). */
 void x64_lc_restore(x64_cc *c, const x64_ctl *k);
+/* Like x64_lc_restore, and the restored cache becomes the current one;
+ * false (nothing emitted) when a header register is owned by the stack. */
+bool x64_lc_adopt(x64_cc *c, const x64_ctl *k);
 
 /* Float and SIMD handlers (codegen_float.c, codegen_simd.c), called by the
  * dispatch in codegen.c. */
