@@ -11,7 +11,9 @@
  *     popped it; gpr_used/xmm_used say which are taken. A free register
  *     may cache a local (lc_valid); taking it drops the entry, and every
  *     label but a loop header empties the cache (a loop's back edges
- *     restore the header's cache instead).
+ *     restore the header's cache instead; a br_if back edge whose header
+ *     registers are free restores it before its one conditional jump, so
+ *     the fallthrough keeps it too).
  *   - On entry to a block, loop or if no stack entry is in a register, so
  *     every edge into a label sees the same state below the label's
  *     values, and those values sit in the slots of their positions.

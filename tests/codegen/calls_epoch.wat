@@ -84,29 +84,28 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5f
+;;   f: jb 0x59
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov DWORD PTR [rbp-0x18],edi
 ;;   1f: mov r11,QWORD PTR [r14+0x8]
 ;;   23: mov r11,QWORD PTR [r11]
 ;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0x61
+;;   2a: jae 0x5b
 ;;   30: mov r11,QWORD PTR [r14+0x8]
 ;;   34: mov r11,QWORD PTR [r11]
 ;;   37: cmp r11,QWORD PTR [r14+0x10]
-;;   3b: jae 0x63
+;;   3b: jae 0x5d
 ;;   41: mov rbx,rdi
 ;;   44: sub ebx,0x1
 ;;   47: mov DWORD PTR [rbp-0x18],ebx
 ;;   4a: mov rsi,rbx
 ;;   4d: test ebx,ebx
-;;   4f: je 0x5a
-;;   55: mov rdi,rsi
-;;   58: jmp 0x30
-;;   5a: mov rsp,rbp
-;;   5d: pop rbp
-;;   5e: ret
-;;   5f: ud2
-;;   61: ud2
-;;   63: ud2
+;;   4f: mov rdi,rsi
+;;   52: jne 0x30
+;;   54: mov rsp,rbp
+;;   57: pop rbp
+;;   58: ret
+;;   59: ud2
+;;   5b: ud2
+;;   5d: ud2
