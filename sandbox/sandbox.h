@@ -146,7 +146,9 @@ typedef struct wsbx_session_config {
         bool no_sandbox;
         /* What the guest's WASI sees: stdio, args, env, preopens. All
          * zero: stdio 0/1/2 of this process (stdio fds of 0 0 0 mean
-         * that), no args, no env, no preopens. */
+         * that), no args, no env, no preopens. A jailed worker gets
+         * copies; with no_sandbox its strings, arrays and fds are borrowed
+         * until wsbx_session_close(). */
         wsbx_wasi_config wasi;
         /* The worker's memory limit in bytes (cgroup); 0 = the default
          * (WSBX_SESSION_MEMORY_DEFAULT). */

@@ -53,6 +53,7 @@ struct hostfn {
 struct wsbx_session {
         wsbx_loopback *lb;   /* loopback transport, or */
         wsbx_proc *proc;     /* a jailed worker process */
+        struct lb_env *lb_env; /* loopback: what its worker thread starts with (owned) */
         uint64_t deadline_ns;
         wsbx_endpoint *ep;
         uint32_t seq;
@@ -62,6 +63,14 @@ struct wsbx_session {
         uint32_t hcap;
         struct hostfn *hosts;
         uint32_t nhosts, hostcap;
+};
+
+/* A loopback worker's start: the session's WASI configuration (its
+ * strings, arrays and fds borrowed from the caller for the session's life,
+ * as wsbx_session_config says). */
+struct lb_env {
+        wsbx_worker_env env;
+        wsbx_wasi_config wasi;
 };
 
 /* Host calls nest on the worker's guest stack and on ours; a bound keeps a
@@ -358,7 +367,16 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
                 status_clear(st);
         *out = NULL;
         if (cfg->no_sandbox) {
-                int e = wsbx_session_open_worker(wsbx_worker_main, NULL, out);
+                struct lb_env *le = calloc(1, sizeof *le);
+                if (!le)
+                        return -ENOMEM;
+                le->wasi = cfg->wasi;
+                le->env.wasi = &le->wasi;
+                int e = wsbx_session_open_worker(wsbx_worker_main, &le->env, out);
+                if (e == 0)
+                        (*out)->lb_env = le;
+                else
+                        free(le);
                 if (e < 0 && st) {
                         st->outcome = WSBX_SESS_ERROR;
                         snprintf(st->msg, sizeof st->msg, "cannot start the worker thread: %s", strerror(-e));
@@ -405,6 +423,7 @@ void wsbx_session_close(wsbx_session *s)
                 wsbx_loopback_stop(s->lb);
         else
                 wsbx_proc_stop(s->proc);
+        free(s->lb_env); /* after the worker thread has ended */
         for (uint32_t i = 0; i < s->hcap; i++)
                 rec_clear(&s->h[i]);
         free(s->h);

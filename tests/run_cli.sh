@@ -32,6 +32,20 @@ W
 "$wsbx" run "$tmp/exit.wat" >/dev/null 2>&1
 [ $? -eq 42 ]; check "exit status is proc_exit's code" $?
 
+cat >"$tmp/args.wat" <<'W'
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $asz (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $asz (i32.const 0) (i32.const 4)))
+    (call $exit (i32.load (i32.const 0)))))
+W
+"$wsbx" run "$tmp/args.wat" a b c >/dev/null 2>&1
+[ $? -eq 4 ]; check "the guest sees its arguments" $?
+"$wsbx" run --no-sandbox "$tmp/args.wat" a b c >/dev/null 2>&1
+[ $? -eq 4 ]; check "the guest sees its arguments with --no-sandbox" $?
+
 cat >"$tmp/trap.wat" <<'W'
 (module
   (memory (export "memory") 1)
