@@ -176,36 +176,34 @@ static int clock_of(uint32_t id, clockid_t *out)
         return 0;
 }
 
+/* clock_res_get and clock_time_get: ask `query` about clock `id` and
+ * store its answer in nanoseconds at guest address `at`. */
+static uint32_t clock_query(struct wsbx_vmctx *caller, uint32_t id, uint32_t at,
+                            int (*query)(clockid_t, struct timespec *))
+{
+        clockid_t c;
+        struct timespec ts;
+        uint8_t *p = gmem(caller, at, 8);
+        if (clock_of(id, &c) < 0)
+                return W_INVAL;
+        if (!p)
+                return W_FAULT;
+        if (query(c, &ts) < 0)
+                return werr(errno);
+        put64(p, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+        return 0;
+}
+
 HOSTFN(clock_res_get)
 {
         ARGS;
-        clockid_t c;
-        struct timespec ts;
-        uint8_t *p = gmem(caller, v[1].i32, 8);
-        if (clock_of(v[0].i32, &c) < 0)
-                RET(W_INVAL);
-        if (!p)
-                RET(W_FAULT);
-        if (clock_getres(c, &ts) < 0)
-                RET(werr(errno));
-        put64(p, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-        RET(0);
+        RET(clock_query(caller, v[0].i32, v[1].i32, clock_getres));
 }
 
 HOSTFN(clock_time_get)
 {
         ARGS;
-        clockid_t c;
-        struct timespec ts;
-        uint8_t *p = gmem(caller, v[2].i32, 8);
-        if (clock_of(v[0].i32, &c) < 0)
-                RET(W_INVAL);
-        if (!p)
-                RET(W_FAULT);
-        if (clock_gettime(c, &ts) < 0)
-                RET(werr(errno));
-        put64(p, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-        RET(0);
+        RET(clock_query(caller, v[0].i32, v[2].i32, clock_gettime));
 }
 
 HOSTFN(random_get)
