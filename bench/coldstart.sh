@@ -1,9 +1,12 @@
 #!/bin/sh
 # coldstart.sh [RUNS] - cold start of a WASI hello world: `wsbx run
 # hello.wasm` (compile cache warm, so no compilation) vs `node` (node:wasi)
-# on the same file vs a native C hello world; median wall time of RUNS
-# process launches each (default 20). WSBX names the binary (default
-# build-rel/wsbx). The module is examples/hello.wat (needs wat2wasm).
+# on the same file vs a native C hello world, and `wsbx run --invoke` of a
+# precompiled trivial module; median wall time of RUNS process launches
+# each (default 20). Then the per-step breakdown of that last one
+# (WSBX_TRACE: median time since main of each step, and what it added).
+# WSBX names the binary (default build-rel/wsbx). The module is
+# examples/hello.wat (needs wat2wasm).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -52,4 +55,25 @@ printf '%-28s %10s\n' "wsbx run (cached)" "$(median "$wsbx" run "$tmp/hello.wasm
 printf '%-28s %10s\n' "wsbx run --no-sandbox" "$(median "$wsbx" run --no-sandbox "$tmp/hello.wasm")"
 if command -v node >/dev/null; then
         printf '%-28s %10s\n' "node (node:wasi)" "$(median node --no-warnings "$tmp/run.mjs" "$tmp/hello.wasm")"
+fi
+printf '(module (func (export "f") (result i32) i32.const 7))' >"$tmp/t.wat"
+"$wsbx" compile "$tmp/t.wat" -o "$tmp/t.cwasm" >/dev/null
+printf '%-28s %10s\n' "wsbx run --invoke (.cwasm)" "$(median "$wsbx" run --invoke f "$tmp/t.cwasm")"
+
+# Where the time goes: each step's median time since main.
+i=0
+while [ $i -lt "$runs" ]; do
+        WSBX_TRACE=1 "$wsbx" run --invoke f "$tmp/t.cwasm" 2>&1 >/dev/null | grep '^wsbx: trace:'
+        i=$((i + 1))
+done | awk '{ ms = $3; $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); v[$0] = v[$0] " " ms }
+        END { for (k in v) { n = split(v[k], a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+                        if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+                      printf "%.3f %s\n", (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2), k } }' |
+        sort -n | awk 'BEGIN { print "\nwsbx run --invoke, step by step (median ms since main, +added)" }
+                      { printf "  %8.3f  +%6.3f  %s\n", $1, $1 - p, substr($0, index($0, " ") + 1); p = $1 }'
+if grep -q 'cgroup2.*favordynmods' /proc/mounts; then
+        echo "cgroup2 is mounted with favordynmods: moving a worker into its v1 cgroups is cheap"
+elif grep -q ' cgroup .*memory' /proc/mounts; then
+        echo "note: v1 cgroup controllers without favordynmods: each worker's move into its"
+        echo "      cgroups waits for an RCU grace period (5-13 ms on our VMs); see docs/threat-model.md"
 fi

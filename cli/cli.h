@@ -79,12 +79,13 @@ int cli_load_artifact(const char *path, const cli_load_opts *o);
  * in messages. */
 int cli_artifact_from_bytes(const char *path, const uint8_t *bytes, size_t len, const cli_load_opts *o);
 
-/* Compiles the bytes of a module a .wast script defines in the process's
- * persistent compile worker (spawned on first use, closed at exit; in
- * this process when no_sandbox, which the first call fixes). Returns a
- * sealed, verified artifact memfd (the caller closes it), or -1 with err
- * filled (the engine's error, or the worker's failure as WSBX_ERR_IO). */
-int cli_compile_script_module(const uint8_t *bytes, size_t len, bool no_sandbox, wsbx_error *err);
+/* Compiles the bytes of a module a .wast script defines (text when
+ * `text`, else binary) in the process's persistent compile worker
+ * (spawned on first use, closed at exit; in this process when
+ * no_sandbox, which the first call fixes). Returns a sealed, verified
+ * artifact memfd (the caller closes it), or -1 with err filled (the
+ * engine's error, or the worker's failure as WSBX_ERR_IO). */
+int cli_compile_script_module(const uint8_t *bytes, size_t len, bool text, bool no_sandbox, wsbx_error *err);
 
 /* Prints an engine error as "FILE:LINE:COL: kind: msg" (text positions),
  * "FILE:0xOFFSET: kind: msg" (binary) or "FILE: kind: msg", plus newline. */

@@ -308,8 +308,11 @@ static int report(const cli_run_opts *o, int rc, const wsbx_status *st)
         return CLI_EXIT_FAIL;
 }
 
+/* call_entry: the entry is not exported. */
+#define NOT_EXPORTED (-2)
+
 /* Calls a program entry (no params, no results) if exported: 0 called and
- * returned, 1 not exported, else the exit status to stop with (-1 for a
+ * returned, NOT_EXPORTED, else the exit status to stop with (-1 for a
  * proc_exit(0), which ends the program successfully). */
 static int call_entry(const cli_run_opts *o, wsbx_session *s, wsbx_handle inst, const char *name)
 {
@@ -317,7 +320,7 @@ static int call_entry(const cli_run_opts *o, wsbx_session *s, wsbx_handle inst, 
         wsbx_sess_extern x;
         int rc = wsbx_session_export(s, inst, name, strlen(name), &x, &st);
         if (rc == WSBX_SESS_NOTFOUND || (rc == 0 && x.kind != WSBX_EXTERN_FUNC))
-                return 1;
+                return NOT_EXPORTED;
         if (rc != 0)
                 return report(o, rc, &st);
         if (x.type.func.nparams || x.type.func.nresults) {
@@ -372,18 +375,25 @@ int cli_run_file(const cli_run_opts *o)
 
         /* The one loading path: .cwasm mapped, modules compiled in the
          * compile worker through the compile cache (cli/util.c). */
-        cli_load_opts lo = {.no_cache = o->no_cache, .no_sandbox = o->no_sandbox};
+        /* A deadline interrupts code compiled with epoch checks (a trap,
+         * "deadline exceeded"); other code is killed with its worker. */
+        static const wsbx_compile_opts with_epoch = {.epoch = true};
+        cli_load_opts lo = {.no_cache = o->no_cache, .no_sandbox = o->no_sandbox,
+                            .compile = o->timeout_ns ? &with_epoch : NULL};
         int afd = cli_load_artifact(o->file, &lo);
         if (afd < 0)
                 goto out;
+        wsbx_trace("run: artifact ready (opened, from the cache, or compiled)");
         if ((rc = wsbx_session_open_cfg(&cfg, &s, &st)) < 0) {
                 fprintf(stderr, "wsbx: cannot start the runtime: %s\n", st.msg[0] ? st.msg : strerror(-rc));
                 close(afd);
                 goto out;
         }
+        wsbx_trace("run: session open (worker spawned)");
         wsbx_handle mod, inst, spectest = 0;
         rc = wsbx_session_load_fd(s, afd, &mod, &st);
         close(afd);
+        wsbx_trace("run: module loaded in the worker (first answer: worker ready)");
         if (rc != 0) {
                 status = report(o, rc, &st);
                 goto out;
@@ -412,10 +422,11 @@ int cli_run_file(const cli_run_opts *o)
                         status = CLI_EXIT_OK;
                 goto out;
         }
+        wsbx_trace("run: instantiated");
 
         /* A reactor's _initialize runs before anything else is called. */
         int e = call_entry(o, s, inst, "_initialize");
-        if (e != 0 && e != 1) {
+        if (e != 0 && e != NOT_EXPORTED) {
                 status = e < 0 ? CLI_EXIT_OK : e;
                 goto out;
         }
@@ -423,9 +434,9 @@ int cli_run_file(const cli_run_opts *o)
                 /* A command: _start, else the empty-name export, else only
                  * instantiation (a reactor with nothing to call). */
                 e = call_entry(o, s, inst, "_start");
-                if (e == 1)
+                if (e == NOT_EXPORTED)
                         e = call_entry(o, s, inst, "");
-                status = e < 0 || e == 1 ? CLI_EXIT_OK : e;
+                status = e < 0 ? CLI_EXIT_OK : e;
                 goto out;
         }
 
@@ -473,7 +484,9 @@ int cli_run_file(const cli_run_opts *o)
         status = CLI_EXIT_OK;
 out:
         fflush(stdout);
+        wsbx_trace("run: guest done");
         wsbx_session_close(s);
+        wsbx_trace("run: session closed (worker reaped)");
         for (uint32_t i = 0; i < nfds; i++)
                 close(dirfds[i]);
         free(gargv);

@@ -6,14 +6,20 @@
  * reference interpreter keeps them. Every command ends as exactly one of
  * passed, failed or skipped.
  *
- * Execution goes through the runtime's message layer only (sandbox.h):
- * each script gets one session (one store in one worker) with the
- * `spectest` module registered in it; a module is compiled in the run's
- * compile worker (cli_compile_script_module), sent to the session's
- * worker (LOAD, as a sealed memfd), and instantiated there with
- * its imports resolved by name against the registrations (EXPORT of the
- * registered instance; "unknown import" when a name is missing, the
- * worker's "incompatible import type" when a kind or type does not fit).
+ * No module is decoded, validated or compiled in this process: every
+ * module of a script (binary or quoted text; the script parser turns
+ * inline text modules into binary) goes to the run's compile worker
+ * (cli_compile_script_module), whose verdict decides assert_malformed and
+ * assert_invalid, and whose artifact, verified here as hostile bytes
+ * (wsbx_artifact_open), tells the runner the module's imports, exports
+ * and types. Execution goes through the runtime's message layer only
+ * (sandbox.h): each script gets one session (one store in one worker)
+ * with the `spectest` module registered in it; a module's artifact is
+ * sent to the session's worker (LOAD, as the sealed memfd), and
+ * instantiated there with its imports resolved by name against the
+ * registrations (EXPORT of the registered instance; "unknown import"
+ * when a name is missing, the worker's "incompatible import type" when a
+ * kind or type does not fit).
  * Actions look their export up and INVOKE it or read the global.
  * References cross as the session represents them: funcref values are
  * handles, externref values opaque words, `ref.extern N` being N + 1 so
@@ -37,12 +43,16 @@
  * per failure on stderr, "FILE:LINE: command: expected ..., got ...".
  */
 #include "cli.h"
+#include "loader.h"
 #include "sandbox.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef enum outcome {
@@ -51,12 +61,21 @@ typedef enum outcome {
         OUT_SKIP,
 } outcome;
 
-/* A module the script defined: decoded (NULL if it failed to load, so
+/* A module compiled by the compile worker: its sealed artifact memfd and
+ * a verified view of it, mapped read-only. */
+struct cmod {
+        int fd;
+        void *map;
+        size_t len;
+        wsbx_artifact art;
+};
+
+/* A module the script defined: compiled (NULL if it failed to load, so
  * later commands on it skip instead of piling up failures). */
 struct entry {
         wsbx_name id;          /* $name or len 0 */
         bool definition;       /* (module definition): not instantiated */
-        wsbx_module *module;   /* owned unless `borrowed` */
+        struct cmod *module;   /* owned unless `borrowed` */
         bool borrowed;         /* module instance: shares its definition's module */
         wsbx_handle inst;      /* its instance in the session, 0 if none */
 };
@@ -148,11 +167,23 @@ static int64_t find_entry(struct runner *r, const wsbx_name *id, bool want_defin
         return -1;
 }
 
+static void cmod_delete(struct cmod *m)
+{
+        if (!m)
+                return;
+        wsbx_artifact_close(&m->art);
+        if (m->map)
+                munmap(m->map, m->len);
+        if (m->fd >= 0)
+                close(m->fd);
+        free(m);
+}
+
 static void runner_reset(struct runner *r)
 {
         for (uint32_t i = 0; i < r->nentries; i++)
                 if (!r->entries[i].borrowed)
-                        wsbx_module_delete(r->entries[i].module);
+                        cmod_delete(r->entries[i].module);
         free(r->entries);
         free(r->regs);
         wsbx_session_close(r->session);
@@ -236,15 +267,17 @@ static wsbx_session *session(struct runner *r, char *msg)
 }
 
 /* The extern an import names, or 0 (msg says "unknown import"). */
-static wsbx_handle resolve_import(struct runner *r, const wsbx_import *imp, char *msg, exec_status *s)
+static wsbx_handle resolve_import(struct runner *r, const wsbx_artifact *a, const wsbx_art_import *imp,
+                                  char *msg, exec_status *s)
 {
+        const char *mod = wsbx_artifact_str(a, imp->module), *name = wsbx_artifact_str(a, imp->name);
         for (uint32_t i = r->nregs; i-- > 0;) {
                 const struct registration *g = &r->regs[i];
-                if (!name_eq(&g->as, imp->module.ptr, imp->module.len))
+                if (!name_eq(&g->as, mod, imp->module.len))
                         continue;
                 wsbx_sess_extern x;
                 wsbx_status st;
-                int rc = wsbx_session_export(r->session, g->inst, imp->name.ptr, imp->name.len, &x, &st);
+                int rc = wsbx_session_export(r->session, g->inst, name, imp->name.len, &x, &st);
                 if (rc == WSBX_SESS_OK)
                         return x.handle;
                 if (rc != WSBX_SESS_NOTFOUND) {
@@ -254,7 +287,7 @@ static wsbx_handle resolve_import(struct runner *r, const wsbx_import *imp, char
                 break;
         }
         snprintf(msg, EXEC_MSG_MAX, "unknown import \"%.*s\" \"%.*s\"", (int)(imp->module.len > 100 ? 100 : imp->module.len),
-                 imp->module.ptr, (int)(imp->name.len > 100 ? 100 : imp->name.len), imp->name.ptr);
+                 mod, (int)(imp->name.len > 100 ? 100 : imp->name.len), name);
         *s = EXEC_LINK_ERROR;
         return 0;
 }
@@ -264,21 +297,13 @@ static exec_status exec_instantiate(struct runner *r, struct entry *e, char *msg
 {
         if (!session(r, msg))
                 return EXEC_ERROR;
-        wsbx_error err = {0};
-        /* Compiled again from its bytes in the compile worker (in this
-         * process with --no-sandbox). */
-        int art = cli_compile_script_module(e->module->bytes, e->module->size, r->no_sandbox, &err);
-        if (art < 0) {
-                snprintf(msg, EXEC_MSG_MAX, "compile: %s", err.msg);
-                return EXEC_ERROR;
-        }
         wsbx_status st;
         wsbx_handle mod;
-        int rc = wsbx_session_load_fd(r->session, art, &mod, &st);
-        close(art);
+        int rc = wsbx_session_load_fd(r->session, e->module->fd, &mod, &st);
         if (rc != WSBX_SESS_OK)
                 return outcome_of(rc, &st, msg);
-        uint32_t n = e->module->nimports;
+        const wsbx_artifact *a = &e->module->art;
+        uint32_t n = a->nimports;
         wsbx_handle *imports = calloc(n ? n : 1, sizeof *imports);
         if (!imports) {
                 snprintf(msg, EXEC_MSG_MAX, "out of memory");
@@ -286,7 +311,7 @@ static exec_status exec_instantiate(struct runner *r, struct entry *e, char *msg
         }
         exec_status s = EXEC_OK;
         for (uint32_t i = 0; i < n && s == EXEC_OK; i++)
-                imports[i] = resolve_import(r, &e->module->imports[i], msg, &s);
+                imports[i] = resolve_import(r, a, &a->imports[i], msg, &s);
         if (s == EXEC_OK) {
                 rc = wsbx_session_instantiate(r->session, mod, imports, n, &e->inst, &st);
                 s = outcome_of(rc, &st, msg);
@@ -420,47 +445,59 @@ static exec_status exec_get(struct runner *r, struct entry *e, const wsbx_action
 /* Modules                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Decodes and validates a script module in whatever form it was written.
- * `where` receives what err's line:col refers to. */
-static wsbx_errkind load(const wsbx_script_module *sm, wsbx_module **out, wsbx_error *err, const char **where)
+/* Compiles a script module in whatever form it was written, in the
+ * compile worker, and verifies the artifact it sends back. `where`
+ * receives what err's line:col refers to. */
+static wsbx_errkind load(struct runner *r, const wsbx_script_module *sm, struct cmod **out, wsbx_error *err,
+                         const char **where)
 {
         *out = NULL;
         *where = "";
-        switch (sm->form) {
-        case WSBX_MODFORM_TEXT:
-                if (sm->error.kind != WSBX_OK) {
-                        *err = sm->error;
-                        return err->kind;
-                }
-                return wsbx_module_decode(sm->bytes, sm->len, NULL, out, err);
-        case WSBX_MODFORM_BINARY:
-                return wsbx_module_decode(sm->bytes, sm->len, NULL, out, err);
-        case WSBX_MODFORM_QUOTE: {
-                uint8_t *bin = NULL;
-                size_t len = 0;
+        if (sm->form == WSBX_MODFORM_TEXT && sm->error.kind != WSBX_OK) {
+                *err = sm->error;
+                return err->kind;
+        }
+        if (sm->form == WSBX_MODFORM_QUOTE)
                 *where = "quoted text ";
-                wsbx_errkind k = wsbx_wat_to_binary((const char *)sm->bytes, sm->len, &bin, &len, err);
-                if (k != WSBX_OK) {
-                        free(bin);
-                        return k;
-                }
-                *where = "";
-                k = wsbx_module_decode(bin, len, NULL, out, err);
-                free(bin);
-                return k;
+        else if (sm->form != WSBX_MODFORM_TEXT && sm->form != WSBX_MODFORM_BINARY)
+                return wsbx_error_set(err, WSBX_ERR_MALFORMED, SIZE_MAX, "unknown module form");
+        /* Inline text modules reach here as the parser's binary. */
+        int fd = cli_compile_script_module(sm->bytes, sm->len, sm->form == WSBX_MODFORM_QUOTE, r->no_sandbox, err);
+        if (fd < 0)
+                return err->kind != WSBX_OK ? err->kind : WSBX_ERR_IO;
+        *where = "";
+        struct cmod *m = calloc(1, sizeof *m);
+        struct stat st;
+        wsbx_lerr lerr = {{0}};
+        if (!m || fstat(fd, &st) < 0 || st.st_size <= 0) {
+                free(m);
+                close(fd);
+                return wsbx_error_set(err, WSBX_ERR_IO, SIZE_MAX, "compile worker: no artifact");
         }
+        m->fd = fd;
+        m->len = (size_t)st.st_size;
+        m->map = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m->map == MAP_FAILED) {
+                m->map = NULL;
+                cmod_delete(m);
+                return wsbx_error_set(err, WSBX_ERR_IO, SIZE_MAX, "artifact: %s", strerror(errno));
         }
-        return wsbx_error_set(err, WSBX_ERR_MALFORMED, SIZE_MAX, "unknown module form");
+        if (wsbx_artifact_open(m->map, m->len, wsbx_cpu_features(), &m->art, &lerr) < 0) {
+                cmod_delete(m);
+                return wsbx_error_set(err, WSBX_ERR_IO, SIZE_MAX, "artifact refused: %s", lerr.msg);
+        }
+        *out = m;
+        return WSBX_OK;
 }
 
 /* Loads a module the script expects to be valid; on failure reports it.
  * Returns the module (owned by the caller) or NULL. */
-static wsbx_module *load_valid(struct runner *r, const wsbx_command *c)
+static struct cmod *load_valid(struct runner *r, const wsbx_command *c)
 {
-        wsbx_module *m;
+        struct cmod *m;
         wsbx_error err = {0};
         const char *where;
-        if (load(c->module, &m, &err, &where) == WSBX_OK)
+        if (load(r, c->module, &m, &err, &where) == WSBX_OK)
                 return m;
         char got[WSBX_ERROR_MSG_MAX + 128];
         describe(got, sizeof got, &err, where);
@@ -470,10 +507,10 @@ static wsbx_module *load_valid(struct runner *r, const wsbx_command *c)
 
 static outcome run_module(struct runner *r, const wsbx_command *c)
 {
-        wsbx_module *m = load_valid(r, c);
+        struct cmod *m = load_valid(r, c);
         struct entry *e = add_entry(r);
         if (!e) {
-                wsbx_module_delete(m);
+                cmod_delete(m);
                 fail(r, c, "out of memory");
                 return OUT_FAIL;
         }
@@ -511,7 +548,7 @@ static outcome run_module_instance(struct runner *r, const wsbx_command *c)
                 fail(r, c, "%s", why[0] ? why : "no module definition");
                 return OUT_FAIL;
         }
-        wsbx_module *m = r->entries[d].module;
+        struct cmod *m = r->entries[d].module;
         struct entry *e = add_entry(r);
         if (!e) {
                 fail(r, c, "out of memory");
@@ -534,13 +571,13 @@ static outcome run_module_instance(struct runner *r, const wsbx_command *c)
  * `want` and a message starting with the expected text. */
 static outcome run_reject(struct runner *r, const wsbx_command *c, wsbx_errkind want)
 {
-        wsbx_module *m;
+        struct cmod *m;
         wsbx_error err = {0};
         const char *where;
-        wsbx_errkind k = load(c->module, &m, &err, &where);
+        wsbx_errkind k = load(r, c->module, &m, &err, &where);
         const char *wname = wsbx_errkind_name(want);
         if (k == WSBX_OK) {
-                wsbx_module_delete(m);
+                cmod_delete(m);
                 fail(r, c, "expected %s \"%s\", got a valid module", wname, c->text.ptr);
                 return OUT_FAIL;
         }
@@ -557,13 +594,13 @@ static outcome run_reject(struct runner *r, const wsbx_command *c, wsbx_errkind 
  * the module must be valid, and instantiating it must fail as expected. */
 static outcome run_bad_instance(struct runner *r, const wsbx_command *c, exec_status want)
 {
-        wsbx_module *m = load_valid(r, c);
+        struct cmod *m = load_valid(r, c);
         if (!m)
                 return OUT_FAIL;
         struct entry e = {.id = c->module->id, .module = m};
         char msg[EXEC_MSG_MAX] = "";
         exec_status s = exec_instantiate(r, &e, msg);
-        wsbx_module_delete(m);
+        cmod_delete(m);
         if (s == EXEC_UNAVAILABLE)
                 return OUT_SKIP;
         if (s == want && strncmp(msg, c->text.ptr, c->text.len) == 0)
@@ -579,20 +616,34 @@ static outcome run_bad_instance(struct runner *r, const wsbx_command *c, exec_st
 /* Actions                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static const wsbx_export *find_export(const wsbx_module *m, const wsbx_name *field)
+static const wsbx_art_export *find_export(const wsbx_artifact *a, const wsbx_name *field)
 {
-        for (uint32_t i = 0; i < m->nexports; i++)
-                if (name_eq(&m->exports[i].name, field->ptr, field->len))
-                        return &m->exports[i];
+        for (uint32_t i = 0; i < a->nexports; i++) {
+                const wsbx_art_export *x = &a->exports[i];
+                if (name_eq(field, wsbx_artifact_str(a, x->name), x->name.len))
+                        return x;
+        }
         return NULL;
 }
+
+/* A function's type as the artifact records it: value type bytes,
+ * params first. */
+struct ftype {
+        uint32_t nparams, nresults;
+        const uint8_t *vt;
+};
 
 /* An action made ready to run: its module and the type it returns. */
 struct target {
         struct entry *e;
-        const wsbx_functype *type; /* invoke */
-        wsbx_globaltype global;    /* get */
+        struct ftype type; /* invoke */
 };
+
+static outcome bad_index(struct runner *r, const wsbx_command *c, const wsbx_action *a)
+{
+        fail(r, c, "export \"%s\" has an index out of range", a->field.ptr);
+        return OUT_FAIL;
+}
 
 /* Resolves an action's module and export and checks its arguments.
  * Returns OUT_PASS when ready, OUT_SKIP when the module did not load
@@ -606,42 +657,37 @@ static outcome resolve(struct runner *r, const wsbx_command *c, const wsbx_actio
                 return OUT_FAIL;
         }
         t->e = &r->entries[i];
-        const wsbx_module *m = t->e->module;
-        if (!m)
+        if (!t->e->module)
                 return OUT_SKIP;
-        const wsbx_export *x = find_export(m, &a->field);
+        const wsbx_artifact *m = &t->e->module->art;
+        const wsbx_art_export *x = find_export(m, &a->field);
         wsbx_externkind want = a->kind == WSBX_ACTION_INVOKE ? WSBX_EXTERN_FUNC : WSBX_EXTERN_GLOBAL;
-        if (!x || x->kind != want) {
+        if (!x || x->kind != (uint8_t)want) {
                 fail(r, c, "no %s export \"%s\"", wsbx_externkind_name(want), a->field.ptr);
                 return OUT_FAIL;
         }
-        if (a->kind == WSBX_ACTION_GET) {
-                if (x->index >= m->nglobals)
-                        goto bad_index;
-                t->global = m->global_types[x->index];
-                return OUT_PASS;
-        }
-        if (x->index >= m->nfuncs || m->func_types[x->index] >= m->ntypes)
-                goto bad_index;
-        t->type = &m->types[m->func_types[x->index]];
-        bool ok = t->type->nparams == a->nargs;
+        /* Indices and types were checked by wsbx_artifact_open. */
+        if (a->kind == WSBX_ACTION_GET)
+                return x->index < m->nglobals ? OUT_PASS : bad_index(r, c, a);
+        if (x->index >= m->nfuncs || m->funcs[x->index].type >= m->ntypes)
+                return bad_index(r, c, a);
+        const wsbx_art_type *ty = &m->types[m->funcs[x->index].type];
+        t->type = (struct ftype){ty->nparams, ty->nresults, m->blob + ty->vt_off};
+        bool ok = t->type.nparams == a->nargs;
         for (uint32_t k = 0; ok && k < a->nargs; k++)
-                ok = t->type->params[k] == a->args[k].type;
+                ok = t->type.vt[k] == (uint8_t)a->args[k].type;
         if (!ok) {
                 fail(r, c, "wrong number or types of arguments for \"%s\"", a->field.ptr);
                 return OUT_FAIL;
         }
         return OUT_PASS;
-bad_index:
-        fail(r, c, "export \"%s\" has an index out of range", a->field.ptr);
-        return OUT_FAIL;
 }
 
 /* Runs an action. On EXEC_OK stores its results (malloc'ed) in *res. */
 static exec_status perform(struct runner *r, struct target *t, const wsbx_action *a, wsbx_value **res,
                            uint32_t *nres, char *msg)
 {
-        uint32_t n = a->kind == WSBX_ACTION_GET ? 1 : t->type->nresults;
+        uint32_t n = a->kind == WSBX_ACTION_GET ? 1 : t->type.nresults;
         wsbx_value *v = calloc(n ? n : 1, sizeof *v);
         if (!v) {
                 snprintf(msg, EXEC_MSG_MAX, "out of memory");
@@ -703,7 +749,7 @@ static outcome run_assert_return(struct runner *r, const wsbx_command *c)
         outcome o = resolve(r, c, c->action, &t);
         if (o != OUT_PASS)
                 return o;
-        uint32_t want = c->action->kind == WSBX_ACTION_GET ? 1 : t.type->nresults;
+        uint32_t want = c->action->kind == WSBX_ACTION_GET ? 1 : t.type.nresults;
         if (want != c->nresults) {
                 fail(r, c, "\"%s\" returns %u values, the script expects %u", c->action->field.ptr, want,
                      c->nresults);
@@ -863,6 +909,13 @@ static int run(int argc, char **argv)
                 fprintf(stderr, "wsbx: --no-sandbox: guest code runs inside this process, unsandboxed\n");
         else
                 wsbx_sandbox_set_log(jail_log);
+        /* A script keeps one artifact descriptor per module it defined
+         * (the worker keeps as many): lift the soft limit to the hard. */
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
         dashdash = false;
         for (int i = 1; i < argc; i++) {
                 if (!dashdash && strcmp(argv[i], "--") == 0) {
@@ -886,8 +939,8 @@ const cli_command cli_wast = {
         "Runs each .wast script ('-' reads standard input) and counts every command\n"
         "as passed, failed or skipped. Each script runs in a fresh store, in a\n"
         "jailed worker process of its own, with the spec's 'spectest' module\n"
-        "registered. Modules are decoded, validated,\n"
-        "compiled and instantiated; assert_malformed and assert_invalid modules\n"
+        "registered. Modules are decoded, validated and compiled in a jailed\n"
+        "compile worker and instantiated; assert_malformed and assert_invalid modules\n"
         "(binary, quote or text) must be rejected with a message that starts with\n"
         "the expected text; actions run, and assert_return, assert_trap,\n"
         "assert_exhaustion, assert_unlinkable and assert_uninstantiable check what\n"

@@ -54,6 +54,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+        wsbx_trace("main");
         if (argc < 2) {
                 usage(stderr);
                 return CLI_EXIT_USAGE;

@@ -214,7 +214,7 @@ static void close_script_worker(void)
         script_worker = NULL;
 }
 
-int cli_compile_script_module(const uint8_t *bytes, size_t len, bool no_sandbox, wsbx_error *err)
+int cli_compile_script_module(const uint8_t *bytes, size_t len, bool text, bool no_sandbox, wsbx_error *err)
 {
         int fd = -1;
         if (!script_worker) {
@@ -228,7 +228,8 @@ int cli_compile_script_module(const uint8_t *bytes, size_t len, bool no_sandbox,
                 }
                 atexit(close_script_worker);
         }
-        int rc = wsbx_compile_worker_compile(script_worker, bytes, len, &fd, err);
+        int rc = wsbx_compile_worker_compile_as(script_worker, bytes, len,
+                                                text ? WSBX_COMPILE_TEXT : WSBX_COMPILE_BINARY, &fd, err);
         return rc == 0 ? fd : -1;
 }
 

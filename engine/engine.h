@@ -60,6 +60,17 @@ const char *wsbx_errkind_name(wsbx_errkind kind);
 wsbx_errkind wsbx_error_set(wsbx_error *err, wsbx_errkind kind, size_t offset, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
+/* Step timestamps for people measuring startup (trace.c): with WSBX_TRACE
+ * in the environment, wsbx_trace prints "wsbx: trace: MS ms  STEP" on
+ * stderr, MS counted from the process's first trace call; wsbx_trace_at
+ * prints a step that happened at CLOCK_MONOTONIC time `at` (ns; 0 prints
+ * nothing), e.g. in a worker. Not thread-safe before the first call;
+ * silent (and nearly free) without WSBX_TRACE. */
+bool wsbx_trace_on(void);
+uint64_t wsbx_trace_clock(void);
+void wsbx_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void wsbx_trace_at(uint64_t at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ------------------------------------------------------------------------ */
 /* Limits                                                                   */
 /* ------------------------------------------------------------------------ */

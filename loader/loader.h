@@ -277,6 +277,13 @@ int wsbx_memory_reset_dirty(wsbx_memory *m, uint64_t keep_resident, wsbx_memory_
 /* Whether this process can scan for dirty pages (opens /proc/self/pagemap
  * on first call; a kernel without the ioctl is noticed on first reset). */
 bool wsbx_memory_dirty_scan_available(void);
+/* The descriptor dirty resets scan: a /proc/self/pagemap of this process
+ * opened before a jail hid /proc (owned by the loader from then on), or
+ * -1: reset whole memories instead of scanning (never open /proc). Call
+ * before the first reset. */
+void wsbx_memory_set_pagemap(int fd);
+/* The PAGEMAP_SCAN ioctl request (Linux 6.7), for seccomp policies. */
+#define WSBX_PAGEMAP_SCAN_IOCTL 0xc0606610u
 
 /* An initial memory image: bytes destined for guest offset guest_offset
  * (a multiple of the host page size), mapped copy-on-write from a file.

@@ -583,6 +583,7 @@ struct pm_scan_arg_ {
         uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
         uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
 };
+_Static_assert(PM_IOC_SCAN == WSBX_PAGEMAP_SCAN_IOCTL, "seccomp policies allow this request");
 struct page_region_ {
         uint64_t start, end, categories;
 };
@@ -612,6 +613,13 @@ static int pagemap(void)
 bool wsbx_memory_dirty_scan_available(void)
 {
         return pagemap() >= 0;
+}
+
+void wsbx_memory_set_pagemap(int fd)
+{
+        int old = __atomic_exchange_n(&pagemap_fd, fd >= 0 ? fd : -2, __ATOMIC_ACQ_REL);
+        if (old >= 0 && old != fd)
+                close(old);
 }
 
 /* A read-only view of the image's mapped part, for restoring pages by

@@ -76,6 +76,8 @@ struct request {
         uint32_t seq;
         uint64_t in_len;        /* module bytes; a NUL follows in the memfd */
         uint64_t out_cap;       /* the artifact memfd's (sparse) size */
+        uint32_t form;          /* wsbx_compile_form */
+        uint32_t pad;
 };
 #define REQUEST_MAGIC 0x57434d51u /* "QMCW" */
 
@@ -110,6 +112,27 @@ static bool write_all(int fd, const uint8_t *p, size_t len)
                 len -= (size_t)w;
         }
         return true;
+}
+
+/* Decodes and validates a module written in `form` (both sides use it). */
+static wsbx_errkind load_form(const uint8_t *bytes, size_t len, uint32_t form, wsbx_module **m, wsbx_error *err)
+{
+        bool magic = len >= 4 && memcmp(bytes, "\0asm", 4) == 0;
+        if (form == WSBX_COMPILE_BINARY || (form == WSBX_COMPILE_ANY && magic))
+                return wsbx_module_decode(bytes, len, NULL, m, err);
+        if (!magic)
+                return wsbx_module_load(bytes, len, NULL, m, err);
+        /* Text that starts like a binary module: the text parser says
+         * what is wrong with it. */
+        uint8_t *bin = NULL;
+        size_t blen = 0;
+        wsbx_errkind k = wsbx_wat_to_binary((const char *)bytes, len, &bin, &blen, err);
+        if (k == WSBX_OK) {
+                k = wsbx_module_decode(bin, blen, NULL, m, err);
+                err->line = err->col = 0;
+        }
+        free(bin);
+        return k;
 }
 
 /* ---- worker side ---- */
@@ -190,7 +213,7 @@ static void serve_one(const struct child_arg *a, const struct request *q, int in
         if (in == MAP_FAILED || out == MAP_FAILED) {
                 k = wsbx_error_set(&e, WSBX_ERR_LIMIT, SIZE_MAX, "compile worker: cannot map the request");
         } else {
-                k = wsbx_module_load(in, q->in_len, NULL, &m, &e);
+                k = load_form(in, q->in_len, q->form, &m, &e);
                 if (k == WSBX_OK) {
                         k = wsbx_compile(m, &a->opts, &art, &art_len, &e);
                         if (k != WSBX_OK) {
@@ -324,13 +347,13 @@ static void say_once(const wsbx_compile_worker_opts *o, const char *why)
         o->log(msg);
 }
 
-static int compile_here(const uint8_t *bytes, size_t len, const wsbx_compile_opts *copts, int *artifact_fd,
-                        wsbx_error *err)
+static int compile_here(const uint8_t *bytes, size_t len, uint32_t form, const wsbx_compile_opts *copts,
+                        int *artifact_fd, wsbx_error *err)
 {
         wsbx_module *m = NULL;
         uint8_t *art = NULL;
         size_t art_len = 0;
-        wsbx_errkind k = wsbx_module_load(bytes, len, NULL, &m, err);
+        wsbx_errkind k = load_form(bytes, len, form, &m, err);
         if (k != WSBX_OK)
                 return (int)k;
         k = wsbx_compile(m, copts, &art, &art_len, err);
@@ -607,7 +630,7 @@ static bool send_request(int sock, const struct request *q, int in_fd, int out_f
         return n == (ssize_t)sizeof *q;
 }
 
-static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, uint64_t deadline,
+static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, uint32_t form, uint64_t deadline,
                       int *artifact_fd, wsbx_error *err)
 {
         *artifact_fd = -1;
@@ -630,7 +653,7 @@ static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, 
                 }
         }
         if (w->here)
-                return compile_here(bytes, len, &w->copts, artifact_fd, err);
+                return compile_here(bytes, len, form, &w->copts, artifact_fd, err);
 
         int in_fd = -1, out_fd = -1, rc;
         in_fd = sealed_module_memfd(bytes, len);
@@ -648,7 +671,8 @@ static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, 
                 set_err(err, WSBX_ERR_IO, "compile worker: %s", strerror(-rc));
                 goto out;
         }
-        struct request q = {.magic = REQUEST_MAGIC, .seq = ++w->seq, .in_len = len, .out_cap = w->mem};
+        struct request q = {.magic = REQUEST_MAGIC, .seq = ++w->seq, .in_len = len, .out_cap = w->mem,
+                           .form = form};
         bool sent = send_request(w->sock, &q, in_fd, out_fd);
         close(in_fd);
         in_fd = -1;
@@ -694,7 +718,7 @@ static int compile_at(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, 
                         w->here = true;
                         close(out_fd);
                         out_fd = -1;
-                        return compile_here(bytes, len, &w->copts, artifact_fd, err);
+                        return compile_here(bytes, len, form, &w->copts, artifact_fd, err);
                 }
                 goto out;
         }
@@ -709,7 +733,18 @@ out:
 int wsbx_compile_worker_compile(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, int *artifact_fd,
                                 wsbx_error *err)
 {
-        return compile_at(w, bytes, len, now_ns() + w->timeout, artifact_fd, err);
+        return compile_at(w, bytes, len, WSBX_COMPILE_ANY, now_ns() + w->timeout, artifact_fd, err);
+}
+
+int wsbx_compile_worker_compile_as(wsbx_compile_worker *w, const uint8_t *bytes, size_t len,
+                                   wsbx_compile_form form, int *artifact_fd, wsbx_error *err)
+{
+        if ((unsigned)form > WSBX_COMPILE_TEXT) {
+                *artifact_fd = -1;
+                set_err(err, WSBX_ERR_IO, "compile worker: unknown module form %u", (unsigned)form);
+                return -EINVAL;
+        }
+        return compile_at(w, bytes, len, form, now_ns() + w->timeout, artifact_fd, err);
 }
 
 int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_worker_opts *o,
@@ -726,7 +761,7 @@ int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_
                 return rc;
         }
         /* The time limit counts the spawn too. */
-        rc = compile_at(w, bytes, len, t0 + w->timeout, artifact_fd, err);
+        rc = compile_at(w, bytes, len, WSBX_COMPILE_ANY, t0 + w->timeout, artifact_fd, err);
         wsbx_compile_worker_close(w);
         return rc;
 }

@@ -78,6 +78,7 @@
 
 /* In a worker: its report page (the spawn's shared mapping, inherited). */
 static struct wsbx_jail_report *self_report;
+static int jail_pagemap = -1; /* the child's, with policy.pagemap */
 
 static void (*log_hook)(const char *msg);
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -164,13 +165,24 @@ static bool try_ns(unsigned long flags)
 
 static unsigned cgroup_logged, cgroup_limits_logged;
 static unsigned avail_ns;
+static _Atomic bool probed;
 static pthread_once_t avail_once = PTHREAD_ONCE_INIT;
 static unsigned ns_logged[N_NS];
 
 static void probe_ns(void)
 {
         unsigned long user = 0;
+        unsigned all = 0;
 
+        /* Hosts that allow every namespace (ours) learn it from one
+         * throwaway child; each probe costs a clone and, for a network
+         * namespace, its setup and teardown. */
+        for (size_t i = 0; i < N_NS; i++)
+                all |= ns_table[i].bit;
+        if (try_ns(ns_flags(all))) {
+                avail_ns = all;
+                return;
+        }
         if (try_ns(CLONE_NEWUSER)) {
                 avail_ns |= WSBX_NS_USER;
                 user = CLONE_NEWUSER;
@@ -183,7 +195,27 @@ static void probe_ns(void)
 unsigned wsbx_jail_available_ns(void)
 {
         pthread_once(&avail_once, probe_ns);
+        atomic_store(&probed, true);
         return avail_ns;
+}
+
+unsigned wsbx_jail_expected_ns(void)
+{
+        return atomic_load(&probed) ? avail_ns : WSBX_NS_ALL;
+}
+
+/* Says once what each wanted namespace that is missing costs. */
+static void log_missing(const wsbx_jail_policy *p, unsigned avail)
+{
+        for (size_t i = 0; i < N_NS; i++)
+                if ((p->want_ns & ns_table[i].bit) && !(avail & ns_table[i].bit))
+                        wsbx_jail_log_once(&ns_logged[i], ns_table[i].msg);
+}
+
+/* Whether clone3 refused a namespace (rather than failing otherwise). */
+static bool ns_refused(int e)
+{
+        return e == EPERM || e == EINVAL || e == ENOSPC || e == EUSERS || e == EACCES;
 }
 
 static int write_file(const char *path, const char *s)
@@ -343,22 +375,68 @@ static void child_setup(const struct spawn_ctx *s)
                 __sanitizer_sandbox_on_notify(&sa);
         }
 #endif
+        int keep[MAX_KEEP + 1];
+        size_t nkeep = s->n_keep;
+        memcpy(keep, s->keep, nkeep * sizeof *keep);
+        if (s->p->pagemap) {
+                /* Our own page tables, for the pool's dirty-page scan:
+                 * /proc goes with the root. At a fixed number, which the
+                 * seccomp filter names. */
+                int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+                bool clash = false;
+                for (size_t i = 0; i < nkeep; i++)
+                        clash |= keep[i] == WSBX_JAIL_PAGEMAP_FD;
+                if (pm >= 0 && !clash && dup3(pm, WSBX_JAIL_PAGEMAP_FD, O_CLOEXEC) == WSBX_JAIL_PAGEMAP_FD) {
+                        keep[nkeep++] = WSBX_JAIL_PAGEMAP_FD;
+                        jail_pagemap = WSBX_JAIL_PAGEMAP_FD;
+                }
+                if (pm >= 0 && pm != WSBX_JAIL_PAGEMAP_FD)
+                        close(pm);
+        }
         if ((s->ns & WSBX_NS_MOUNT) && empty_root() < 0)
                 _exit(CHILD_SETUP_FAILED);
         if (set_limits(s->p) < 0)
                 _exit(CHILD_SETUP_FAILED);
-        if (close_others(s->keep, s->n_keep) < 0)
+        if (close_others(keep, nkeep) < 0)
                 _exit(CHILD_SETUP_FAILED);
 }
 
+int wsbx_jail_pagemap_fd(void)
+{
+        return jail_pagemap;
+}
+
 /* ---- parent side ---- */
+
+void wsbx_jail_mark(unsigned which)
+{
+        if (self_report && which < 4)
+                self_report->t[which] = wsbx_trace_clock();
+}
+
+void wsbx_jail_trace(const wsbx_jail_child *c)
+{
+        static const char *const what[4] = {
+                "worker: jail set up (empty root, fds closed, rlimits)",
+                "worker: main started",
+                "worker: ring mapped, store made",
+                "worker: locked down (Landlock, no_new_privs, seccomp)",
+        };
+        uint64_t t[4];
+        memcpy(t, c->report->t, sizeof t);
+        for (unsigned i = 0; i < 4; i++)
+                wsbx_trace_at(t[i], "%s", what[i]);
+}
 
 int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_keep,
                     int (*child_main)(void *), void *arg, wsbx_jail_child *out)
 {
         struct spawn_ctx s = { .p = p, .keep = keep_fds, .n_keep = n_keep, .parent = getpid() };
         struct clone_args ca = { .exit_signal = SIGCHLD };
-        unsigned avail = wsbx_jail_available_ns();
+        /* Until a spawn fails, every namespace is assumed to work: the
+         * probe (throwaway children) runs only then, off the fast path. */
+        bool optimistic = !atomic_load(&probed);
+        unsigned avail = wsbx_jail_expected_ns();
         int pidfd = -1, sync[2], rc;
         uid_t uid = getuid();
         gid_t gid = getgid();
@@ -370,9 +448,7 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                 return -EINVAL;
         if (p->require_ns & ~avail)
                 return -EPERM;
-        for (size_t i = 0; i < N_NS; i++)
-                if ((p->want_ns & ns_table[i].bit) && !(avail & ns_table[i].bit))
-                        wsbx_jail_log_once(&ns_logged[i], ns_table[i].msg);
+        log_missing(p, avail);
         s.ns = (p->want_ns | p->require_ns) & avail;
         /* Without a user namespace the others need privilege we may lack;
          * the probe said they work, so the caller has it. */
@@ -402,6 +478,7 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                                        (p->pids_max ? WSBX_CGROUP_PIDS : 0u)))
                         wsbx_jail_log_once(&cgroup_limits_logged,
                                            "wsbx: some worker cgroup limits could not be set");
+                wsbx_trace("jail: cgroup made");
         }
         /* PDEATHSIG follows the spawning thread: watch that thread where
          * the kernel can (PIDFD_THREAD, 6.9), else the process. */
@@ -415,6 +492,18 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                 ca.cgroup = (uint64_t)out->cg.v2_fd;
         }
         pid = sys_clone3(&ca);
+        if (pid < 0 && optimistic && ns_refused(errno)) {
+                /* Some namespace is not ours to make: learn which. */
+                avail = wsbx_jail_available_ns();
+                if (p->require_ns & ~avail) {
+                        errno = EPERM;
+                } else {
+                        log_missing(p, avail);
+                        s.ns = (p->want_ns | p->require_ns) & avail;
+                        ca.flags = (ca.flags & (CLONE_PIDFD | CLONE_INTO_CGROUP)) | ns_flags(s.ns);
+                        pid = sys_clone3(&ca);
+                }
+        }
         if (pid < 0 && (ca.flags & CLONE_INTO_CGROUP)) {
                 /* A v2 cgroup we cannot be born into (a threaded or
                  * domain-invalid parent): go on without it. */
@@ -426,8 +515,10 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                 close(sync[1]);
                 self_report = out->report;
                 child_setup(&s);
+                wsbx_jail_mark(WSBX_JAIL_T_SETUP);
                 _exit(child_main(arg));
         }
+        wsbx_trace("jail: clone3 returned (namespaces made)");
         close(sync[0]);
         if (s.parent_pidfd >= 0)
                 close(s.parent_pidfd);
@@ -442,8 +533,11 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         rc = 0;
         if (s.ns & WSBX_NS_USER)
                 rc = map_ids((pid_t)pid, uid, gid);
-        if (!rc && out->has_cgroup)
+        wsbx_trace("jail: uid/gid maps written");
+        if (!rc && out->has_cgroup) {
                 rc = wsbx_cgroup_add_v1(&out->cg, (int)pid);
+                wsbx_trace("jail: added to the v1 cgroups");
+        }
         if (!rc && write(sync[1], "g", 1) != 1)
                 rc = -EPIPE;
         close(sync[1]);

@@ -73,6 +73,7 @@ struct wsbx_endpoint {
         uint8_t *out_arena;
         const uint8_t *in_arena;
         uint32_t cursor;          /* next free byte of out_arena */
+        uint64_t deadline;        /* loopback recv: CLOCK_MONOTONIC ns, 0 none */
         wsbx_ep_stats stats;
 };
 
@@ -82,13 +83,19 @@ struct wsbx_loopback {
         pthread_t thread;
         wsbx_worker_fn fn;
         void *arg;
+        bool abandoned;
 };
 
-static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
+static long futex_timed(_Atomic uint32_t *uaddr, int op, uint32_t val, const struct timespec *rel)
 {
         /* Not FUTEX_PRIVATE: the cross-process transport waits on the same
          * words in a shared mapping. */
-        return syscall(SYS_futex, (uint32_t *)uaddr, op, val, NULL, NULL, 0);
+        return syscall(SYS_futex, (uint32_t *)uaddr, op, val, rel, NULL, 0);
+}
+
+static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
+{
+        return futex_timed(uaddr, op, val, NULL);
 }
 
 void *wsbx_ep_alloc(wsbx_endpoint *ep, size_t len, uint32_t *off)
@@ -168,6 +175,8 @@ int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m)
                         continue;
                 }
                 uint64_t t = now_ns();
+                if (ep->deadline && t >= ep->deadline)
+                        return -ETIME;
                 if (!deadline)
                         deadline = t + SPIN_NS;
                 if (t < deadline) {
@@ -179,7 +188,13 @@ int wsbx_ep_recv(wsbx_endpoint *ep, wsbx_msg *m)
                 if (atomic_load(&r->tail) == head && !atomic_load(&r->closed)) {
                         ep->stats.slept++;
                         slept = true;
-                        futex(&r->bell, FUTEX_WAIT, bell);
+                        struct timespec rel, *relp = NULL;
+                        if (ep->deadline) {
+                                uint64_t left = ep->deadline > t ? ep->deadline - t : 0;
+                                rel = (struct timespec){(time_t)(left / 1000000000u), (long)(left % 1000000000u)};
+                                relp = &rel;
+                        }
+                        futex_timed(&r->bell, FUTEX_WAIT, bell, relp);
                 }
                 atomic_store(&r->sleeping, 0);
                 deadline = 0;
@@ -312,6 +327,11 @@ wsbx_endpoint *wsbx_ep_ring_new(wsbx_ring *ring, int ctl)
         return ep;
 }
 
+void wsbx_ep_set_deadline(wsbx_endpoint *ep, uint64_t at_ns)
+{
+        ep->deadline = at_ns;
+}
+
 void wsbx_ep_set_wait(wsbx_endpoint *ep, int64_t spin_ns, int (*wait)(void *ctx), void *ctx)
 {
         ep->spin_ns = spin_ns;
@@ -369,11 +389,22 @@ int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_
         return 0;
 }
 
+void wsbx_loopback_abandon(wsbx_loopback *lb)
+{
+        lb->abandoned = true;
+}
+
 void wsbx_loopback_stop(wsbx_loopback *lb)
 {
         if (!lb)
                 return;
         wsbx_ep_hangup(&lb->sup);
+        if (lb->abandoned) {
+                /* Its thread runs guest code that cannot be stopped: it
+                 * keeps the channel (never freed) until the process ends. */
+                pthread_detach(lb->thread);
+                return;
+        }
         pthread_join(lb->thread, NULL);
         munmap(lb->chan, sizeof(struct chan));
         free(lb);

@@ -11,15 +11,21 @@
  * code; from then on executable pages come only from artifact memfds the
  * supervisor sends over the control socket (SCM_RIGHTS).
  *
- * The supervisor side waits through one io_uring loop per worker
- * (uring.c): completion doorbell, the worker's exit (pidfd) and the
- * call's deadline. A deadline first bumps the epoch word in the ring
+ * The supervisor side waits in one io_uring loop per thread (uring.c),
+ * shared by every session that thread opened: each worker is registered
+ * under its own cookie (completion doorbell, exit pidfd, the call's
+ * deadline), and a session waits for its worker's events only; the
+ * others' stay pending in the loop until their sessions next wait. The
+ * loop lives while the thread has sessions (created by the first, freed
+ * with the last). Its io_uring is SINGLE_ISSUER: a session is driven on
+ * the thread that opened it. A deadline first bumps the epoch word in the ring
  * memory, which compiled code with epoch checks polls (the call then
  * traps "interrupted"); a worker still busy after GRACE_NS is killed
  * through its pidfd. A worker's death is decoded once (wsbx_jail_wait:
  * exit, signal, seccomp kill with the syscall from the report page, out
  * of memory through its cgroup) into the cause every failed call reports.
  */
+#include "loader.h"
 #include "sandbox_int.h"
 
 #include <errno.h>
@@ -50,7 +56,10 @@ struct wsbx_proc {
         int ctl;                /* the supervisor's end of the socket pair */
         wsbx_jail_child child;
         bool spawned;
-        wsbx_sup_loop *loop;
+        struct loop_share *share; /* the thread's loop, while registered */
+        wsbx_sup_loop *loop;      /* share->loop */
+        uint64_t cookie;          /* the worker's name in the loop */
+        bool watched;             /* added to the loop */
         bool exited;            /* the loop reported the exit */
         bool dead;              /* cause holds why */
         int dl_state;
@@ -58,18 +67,74 @@ struct wsbx_proc {
         char cause[WSBX_STATUS_MSG_MAX];
 };
 
+/* The event loop of one thread's sessions. */
+struct loop_share {
+        wsbx_sup_loop *loop;
+        unsigned users;
+        uint64_t next_cookie;
+};
+static _Thread_local struct loop_share *thread_loop;
+
+/* Joins this thread's loop, creating it for the first session. */
+static int loop_join(wsbx_proc *p)
+{
+        struct loop_share *sh = thread_loop;
+        if (!sh) {
+                sh = calloc(1, sizeof *sh);
+                if (!sh)
+                        return -ENOMEM;
+                thread_loop = sh;
+        }
+        if (!sh->loop) {
+                int e = wsbx_sup_loop_new(0, &sh->loop);
+                if (e < 0)
+                        return e;
+        }
+        sh->users++;
+        p->share = sh;
+        p->loop = sh->loop;
+        p->cookie = ++sh->next_cookie;
+        return 0;
+}
+
+/* Leaves it; the last session frees the loop. A session closed on
+ * another thread than its opener's leaves the record to its owner. */
+static void loop_leave(wsbx_proc *p)
+{
+        struct loop_share *sh = p->share;
+        if (!sh)
+                return;
+        if (p->watched)
+                wsbx_sup_loop_remove_worker(sh->loop, p->cookie);
+        p->share = NULL;
+        p->loop = NULL;
+        if (--sh->users)
+                return;
+        wsbx_sup_loop_delete(sh->loop);
+        sh->loop = NULL;
+        if (thread_loop == sh) {
+                thread_loop = NULL;
+                free(sh);
+        }
+}
+
 /* What the child needs; lives in the parent's memory, which the child
  * starts with a copy of. */
 struct child_args {
         wsbx_jail_policy pol;
         int ring_fd, ctl_fd, wake_fd;
         wsbx_wasi_config wasi;
+        uint32_t pool_instances;
+        uint64_t pool_keep_resident;
 };
 
 static int child_lockdown(void *ctx)
 {
         const struct child_args *a = ctx;
-        return wsbx_jail_lockdown(&a->pol) < 0;
+        wsbx_jail_mark(WSBX_JAIL_T_STORE);
+        int rc = wsbx_jail_lockdown(&a->pol) < 0;
+        wsbx_jail_mark(WSBX_JAIL_T_LOCKED);
+        return rc;
 }
 
 static int child_serve(struct child_args *a);
@@ -111,6 +176,10 @@ static int child_main(void *arg)
 static int child_serve(struct child_args *a)
 {
         wsbx_ring *r;
+        wsbx_jail_mark(WSBX_JAIL_T_MAIN);
+        /* /proc is gone: scan dirty pages through the descriptor the jail
+         * opened before, or reset whole memories. */
+        wsbx_memory_set_pagemap(wsbx_jail_pagemap_fd());
         if (wsbx_ring_attach(a->ring_fd, &r) < 0)
                 return WSBX_JAIL_SETUP_FAILED;
         /* No descriptor of the shared, writable ring memory stays open:
@@ -128,6 +197,8 @@ static int child_serve(struct child_args *a)
                 .ready = child_lockdown,
                 .ready_ctx = a,
                 .no_teardown = true,
+                .pool_instances = a->pool_instances,
+                .pool_keep_resident = a->pool_keep_resident,
         };
         wsbx_worker_main(ep, &env);
         wsbx_ring_hangup(r);
@@ -194,7 +265,7 @@ static int proc_wait(void *ctx)
                         return p->dl_state == DL_KILLED ? -ETIMEDOUT : -EPIPE;
                 }
                 wsbx_sup_event ev[4];
-                int n = wsbx_sup_loop_wait(p->loop, ev, 4, -1);
+                int n = wsbx_sup_loop_wait_for(p->loop, p->cookie, ev, 4, -1);
                 if (n == -EINTR)
                         continue;
                 if (n < 0) {
@@ -203,6 +274,8 @@ static int proc_wait(void *ctx)
                 }
                 bool ready = false;
                 for (int i = 0; i < n; i++) {
+                        if (ev[i].cookie != p->cookie)
+                                continue;
                         switch (ev[i].kind) {
                         case WSBX_SUP_EV_COMPLETION:
                                 ready = true;
@@ -219,7 +292,7 @@ static int proc_wait(void *ctx)
                                         atomic_fetch_add(wsbx_ring_epoch(p->ring), 1);
                                         p->deadline_hit = true;
                                         p->dl_state = DL_GRACE;
-                                        wsbx_sup_loop_set_deadline(p->loop, 0, GRACE_NS);
+                                        wsbx_sup_loop_set_deadline(p->loop, p->cookie, GRACE_NS);
                                 } else if (p->dl_state == DL_GRACE) {
                                         p->dl_state = DL_KILLED;
                                         wsbx_proc_fail(p, "deadline exceeded");
@@ -262,7 +335,7 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
                 goto fail;
         }
         p->ctl = sv[0];
-        e = wsbx_sup_loop_new(0, &p->loop);
+        e = loop_join(p);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop (io_uring): %s", strerror(-e));
                 goto fail;
@@ -274,9 +347,9 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         if (!wsbx_sup_loop_uses_futex(p->loop)) {
                 wsbx_jail_log_once(&eventfd_logged, "wsbx: this kernel's io_uring has no futex operations: "
                                                     "workers wake the supervisor through an eventfd (slower)");
-                e = wsbx_sup_loop_add_worker(p->loop, p->ring, -1, 0, &wake_fd);
+                e = wsbx_sup_loop_add_worker(p->loop, p->ring, -1, p->cookie, &wake_fd);
                 if (e == 0)
-                        e = wsbx_sup_loop_remove_worker(p->loop, 0);
+                        e = wsbx_sup_loop_remove_worker(p->loop, p->cookie);
                 if (e < 0 || wake_fd < 0) {
                         e = e < 0 ? e : -EIO;
                         snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop: %s", strerror(-e));
@@ -293,6 +366,8 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         /* The guest writes to its stdio (which may be a redirected file)
          * and to files in its preopens; the cgroup bounds memory, not this. */
         pol->file_writes = true;
+        /* A pooled store resets instances by their dirty pages. */
+        pol->pagemap = cfg->pool_instances > 0;
         /* The loader keeps one descriptor per loaded module, and a spec
          * script loads hundreds; only the supervisor can send them. */
         struct rlimit rl;
@@ -305,6 +380,8 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         a->ctl_fd = sv[1];
         a->wake_fd = -1;
         a->wasi = cfg->wasi;
+        a->pool_instances = cfg->pool_instances;
+        a->pool_keep_resident = cfg->pool_keep_resident;
         keep[nkeep++] = a->ring_fd;
         keep[nkeep++] = a->ctl_fd;
         if (wake_fd >= 0) {
@@ -344,9 +421,12 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
          * can be built once here and inherited. */
         /* One opener at a time: the prepared filter is process state the
          * child copies, and must not be half rewritten when it does. */
+        wsbx_trace("worker: ring, socket and event loop ready");
         pthread_mutex_lock(&spawn_lock);
-        if (wsbx_jail_available_ns() & WSBX_NS_PID)
+        if (wsbx_jail_expected_ns() & WSBX_NS_PID) {
                 wsbx_seccomp_prepare(pol, 1);
+                wsbx_trace("worker: seccomp filter built (once per policy)");
+        }
         e = wsbx_jail_spawn(pol, keep, nkeep, child_main, a, &p->child);
         pthread_mutex_unlock(&spawn_lock);
         if (e < 0) {
@@ -356,7 +436,8 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         p->spawned = true;
         close(sv[1]);
         sv[1] = -1;
-        e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, 0, NULL);
+        e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, p->cookie, NULL);
+        p->watched = e == 0;
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "supervisor event loop: %s", strerror(-e));
                 goto fail;
@@ -388,6 +469,8 @@ void wsbx_proc_stop(wsbx_proc *p)
                 return;
         if (p->ring)
                 wsbx_ring_hangup(p->ring);
+        if (p->spawned && p->child.report && wsbx_trace_on())
+                wsbx_jail_trace(&p->child);
         if (p->spawned && !p->child.reaped) {
                 /* A worker that saw CLOSE or the hangup exits at once;
                  * one that does not within the bound is killed. */
@@ -396,10 +479,9 @@ void wsbx_proc_stop(wsbx_proc *p)
                         wsbx_jail_kill(&p->child);
                 reap(p);
         }
+        loop_leave(p);
         if (p->spawned)
                 wsbx_jail_release(&p->child);
-        if (p->loop)
-                wsbx_sup_loop_delete(p->loop);
         wsbx_ep_ring_delete(p->ep);
         wsbx_ring_delete(p->ring);
         if (p->ctl >= 0)
@@ -413,7 +495,7 @@ void wsbx_proc_arm(wsbx_proc *p, uint64_t ns)
         if (!ns || p->dead)
                 return;
         p->dl_state = DL_ARMED;
-        wsbx_sup_loop_set_deadline(p->loop, 0, ns);
+        wsbx_sup_loop_set_deadline(p->loop, p->cookie, ns);
 }
 
 void wsbx_proc_disarm(wsbx_proc *p)
@@ -421,13 +503,18 @@ void wsbx_proc_disarm(wsbx_proc *p)
         if (p->dl_state == DL_NONE)
                 return;
         if (p->dl_state != DL_KILLED)
-                wsbx_sup_loop_set_deadline(p->loop, 0, 0);
+                wsbx_sup_loop_set_deadline(p->loop, p->cookie, 0);
         p->dl_state = DL_NONE;
 }
 
 bool wsbx_proc_deadline_hit(const wsbx_proc *p)
 {
         return p->deadline_hit;
+}
+
+int wsbx_proc_pid(const wsbx_proc *p)
+{
+        return p->spawned ? p->child.pid : -1;
 }
 
 const char *wsbx_proc_cause(const wsbx_proc *p)

@@ -153,15 +153,29 @@ typedef struct wsbx_session_config {
         /* The worker's memory limit in bytes (cgroup); 0 = the default
          * (WSBX_SESSION_MEMORY_DEFAULT). */
         uint64_t memory_max;
-        /* Per-call deadline in ns for invoke and instantiate (sandboxed
-         * sessions; loopback ignores it): when it passes the guest is
-         * interrupted through the epoch word - code compiled with
-         * wsbx_compile_opts.epoch then traps, WSBX_SESS_TRAP with trap
-         * WSBX_TRAP_INTERRUPTED and msg "deadline exceeded", and the
-         * worker lives on - and a worker that does not answer within 50 ms
-         * more is killed: the call fails with -ETIMEDOUT and msg
-         * "deadline exceeded" (later calls: -EPIPE). 0 = none. */
+        /* Per-call deadline in ns for invoke and instantiate: when it
+         * passes the guest is interrupted through the epoch word - code
+         * compiled with wsbx_compile_opts.epoch then traps, WSBX_SESS_TRAP
+         * with trap WSBX_TRAP_INTERRUPTED and msg "deadline exceeded", and
+         * the worker lives on - and a worker that does not answer within
+         * 50 ms more is killed: the call fails with -ETIMEDOUT and msg
+         * "deadline exceeded" (later calls: -EPIPE). With no_sandbox the
+         * same, except that a thread cannot be killed: it is abandoned,
+         * running, and the session is lost. 0 = none. */
         uint64_t deadline_ns;
+        /* The instance pool of the worker's store (loader/pool.c): how
+         * many released instances it keeps for reuse (0: no pool), and
+         * how many bytes per memory a reset may restore by copying before
+         * it drops pages instead (0: the default, 1 MiB). In a pooled
+         * session wsbx_session_drop of an instance handle releases the
+         * instance: its memories, tables and globals are reset to their
+         * initial state (only dirtied pages are restored), and the next
+         * wsbx_session_instantiate of the same module with the same
+         * imports reuses it. Handles to its exports then name the reused
+         * instance's exports; nothing else may still use the dropped
+         * instance (an instance importing its memory, say). */
+        uint32_t pool_instances;
+        uint64_t pool_keep_resident;
 } wsbx_session_config;
 #define WSBX_SESSION_MEMORY_DEFAULT (4ull << 30)
 
@@ -185,6 +199,9 @@ const char *wsbx_session_error(const wsbx_session *s);
 
 /* Whether the session's worker runs in a separate (jailed) process. */
 bool wsbx_session_sandboxed(const wsbx_session *s);
+/* The worker process's pid in this process's pid namespace (for perf
+ * counters, say), or -1 with no_sandbox. */
+int wsbx_session_worker_pid(const wsbx_session *s);
 
 /* The worker's WASI host module: *instance receives an instance whose
  * exports are the wasi_snapshot_preview1 functions, living in the
@@ -308,6 +325,18 @@ int wsbx_compile_worker_open(const wsbx_compile_worker_opts *o, wsbx_compile_wor
 /* As wsbx_compile_in_worker, in w's worker. */
 int wsbx_compile_worker_compile(wsbx_compile_worker *w, const uint8_t *bytes, size_t len, int *artifact_fd,
                                 wsbx_error *err);
+/* What a request's bytes are: ANY is text unless they start with the
+ * binary magic (as wsbx_module_load); BINARY is decoded as binary only
+ * (no magic: "magic header not detected"); TEXT is parsed as text only. */
+typedef enum wsbx_compile_form {
+        WSBX_COMPILE_ANY = 0,
+        WSBX_COMPILE_BINARY = 1,
+        WSBX_COMPILE_TEXT = 2,
+} wsbx_compile_form;
+/* As wsbx_compile_worker_compile, for bytes of the given form; -EINVAL
+ * for a form not listed above. */
+int wsbx_compile_worker_compile_as(wsbx_compile_worker *w, const uint8_t *bytes, size_t len,
+                                   wsbx_compile_form form, int *artifact_fd, wsbx_error *err);
 /* Kills and reaps the worker, frees w. NULL is ignored. */
 void wsbx_compile_worker_close(wsbx_compile_worker *w);
 /* The running worker's pid (in this process's pid namespace), or -1 when
@@ -526,8 +555,16 @@ void wsbx_ep_get_stats(const wsbx_endpoint *ep, wsbx_ep_stats *out);
 typedef struct wsbx_loopback wsbx_loopback;
 int wsbx_loopback_start(wsbx_worker_fn fn, void *arg, wsbx_loopback **out, wsbx_endpoint **sup);
 /* Waits for the worker thread to end (after it received CLOSE or saw the
- * supervisor hang up) and frees the channel. */
+ * supervisor hang up) and frees the channel; after
+ * wsbx_loopback_abandon, detaches the thread instead and leaves it the
+ * channel (a guest that cannot be interrupted runs on until the process
+ * ends). */
 void wsbx_loopback_stop(wsbx_loopback *lb);
+void wsbx_loopback_abandon(wsbx_loopback *lb);
+/* Loopback endpoints: recv fails with -ETIME once CLOCK_MONOTONIC passes
+ * at_ns (0: no deadline). The ring transport ignores it (process.c
+ * arms deadlines in its event loop). */
+void wsbx_ep_set_deadline(wsbx_endpoint *ep, uint64_t at_ns);
 /* Marks the caller's side closed: the peer's recv then fails with -EPIPE. */
 void wsbx_ep_hangup(wsbx_endpoint *ep);
 
@@ -564,6 +601,9 @@ typedef struct wsbx_worker_env {
         /* The worker is a process about to exit: leave the store for the
          * kernel to free (faster) instead of tearing it down. */
         bool no_teardown;
+        /* The store's instance pool (wsbx_session_config's fields). */
+        uint32_t pool_instances;
+        uint64_t pool_keep_resident;
 } wsbx_worker_env;
 
 /* Serves requests on ep against a fresh store until CLOSE or hangup. All

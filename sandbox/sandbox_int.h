@@ -229,6 +229,11 @@ int wsbx_sup_loop_set_deadline(wsbx_sup_loop *l, uint64_t cookie, uint64_t ns);
  * broken events are reported once. Returns the number of events stored
  * (0 on timeout) or -errno. */
 int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64_t timeout_ns);
+/* As wsbx_sup_loop_wait, reporting only worker `cookie`'s events (spinning
+ * on its ring alone); the other workers' events stay pending for their
+ * own waits. -ENOENT when cookie is unknown. */
+int wsbx_sup_loop_wait_for(wsbx_sup_loop *l, uint64_t cookie, wsbx_sup_event *ev, unsigned max,
+                           int64_t timeout_ns);
 
 /* ------------------------------------------------------------------------ */
 /* process.c - a session's worker as a jailed process over rings            */
@@ -261,6 +266,8 @@ void wsbx_proc_fail(wsbx_proc *p, const char *why);
 /* Why the worker is dead ("worker killed: out of memory"), "" while it
  * lives. */
 const char *wsbx_proc_cause(const wsbx_proc *p);
+/* The worker's pid (this pid namespace), -1 before it was spawned. */
+int wsbx_proc_pid(const wsbx_proc *p);
 
 /* ------------------------------------------------------------------------ */
 /* cgroup.c - one cgroup per worker (v2 where writable, else v1)            */
@@ -370,6 +377,10 @@ typedef struct wsbx_jail_policy {
          * grow any file; true leaves it unlimited, for run workers whose
          * guest writes to its stdio (a redirected file) and its preopens. */
         bool file_writes;
+        /* Open /proc/self/pagemap before the root goes, as fd
+         * WSBX_JAIL_PAGEMAP_FD (for the instance pool's dirty-page scan;
+         * seccomp allows PAGEMAP_SCAN on that fd only). */
+        bool pagemap;
         /* Each denied syscall is reported (RET_TRAP, see seccomp.c) before
          * the worker dies; false kills at once with no report. */
         bool report_denied;
@@ -379,6 +390,11 @@ typedef struct wsbx_jail_policy {
         uint64_t memory_max;
         uint32_t pids_max;
 } wsbx_jail_policy;
+
+/* Where a worker with policy.pagemap finds its /proc/self/pagemap (-1
+ * in it when that could not be opened: wsbx_jail_pagemap_fd). */
+#define WSBX_JAIL_PAGEMAP_FD 1023
+int wsbx_jail_pagemap_fd(void);
 
 /* Fills the defaults: every namespace wanted, none required, no fds, no
  * preopens, nofile 64, cpu 3600 s, report_denied. */
@@ -393,8 +409,20 @@ struct wsbx_jail_report {
         uint32_t pad;
         uint64_t ip;                    /* address of the syscall instruction */
         uint64_t args[6];
+        /* Startup steps (CLOCK_MONOTONIC ns, for WSBX_TRACE only). */
+        uint64_t t[4];
 };
 #define WSBX_JAIL_REPORT_MAGIC 0x53595357u /* "WSYS" */
+
+/* The steps a worker stamps into its report page (wsbx_jail_mark). */
+enum {
+        WSBX_JAIL_T_SETUP,  /* jail setup done: empty root, fds closed, rlimits */
+        WSBX_JAIL_T_MAIN,   /* the worker's main started */
+        WSBX_JAIL_T_STORE,  /* ring mapped, store made: about to lock down */
+        WSBX_JAIL_T_LOCKED, /* Landlock, no_new_privs and seccomp on */
+};
+/* In a worker: stamps step `which` (a WSBX_JAIL_T_*) with the time. */
+void wsbx_jail_mark(unsigned which);
 
 typedef struct wsbx_jail_child {
         int pidfd;                      /* owned */
@@ -405,6 +433,10 @@ typedef struct wsbx_jail_child {
         bool has_cgroup;
         wsbx_cgroup cg;                 /* owned when has_cgroup */
 } wsbx_jail_child;
+
+/* In the supervisor: prints the stamps of c's worker as WSBX_TRACE steps
+ * (a worker can lie about them; they are only printed). */
+void wsbx_jail_trace(const wsbx_jail_child *c);
 
 /* The child: runs child_main(arg) in the new process with every fd closed
  * but keep_fds (numbers unchanged, at most 64 of them), PDEATHSIG SIGKILL,
@@ -459,6 +491,9 @@ void wsbx_jail_log_once(unsigned *once_flag, const char *msg);
 
 /* The namespaces this host lets us create (probed once per process). */
 unsigned wsbx_jail_available_ns(void);
+/* What a spawn will try: the probe's answer once it ran, else every
+ * namespace (spawns probe only when a clone with all of them fails). */
+unsigned wsbx_jail_expected_ns(void);
 
 /* ------------------------------------------------------------------------ */
 /* seccomp.c - the syscall policy table and the filter built from it        */

@@ -35,6 +35,7 @@
  * io_uring, so any call is hostile, and a silent ENOSYS would let an
  * attacker probe the filter without dying.
  */
+#include "loader.h"
 #include "sandbox_int.h"
 
 #include <errno.h>
@@ -65,7 +66,8 @@ enum {
         F_CTL_FD,       /* arg0 is one of the policy's control sockets */
         F_RW_FD,        /* arg0 is one of the policy's read/write fds */
         F_SELF,         /* arg0 is the worker's own pid (as it sees it) */
-        F_TCGETS,       /* ioctl(fd, TCGETS): isatty() */
+        F_TCGETS,       /* ioctl(fd, TCGETS): isatty(); and F_PAGEMAP's */
+        F_PAGEMAP,      /* ioctl(WSBX_JAIL_PAGEMAP_FD, PAGEMAP_SCAN) */
         F_EACCES,       /* never runs: fails with EACCES instead of killing */
         F_FCNTL_DUP,        /* fcntl(fd, F_DUPFD_CLOEXEC, n) only */
         F_AT_EMPTY,   /* newfstatat(fd, "", buf, AT_EMPTY_PATH): flags has AT_EMPTY_PATH */
@@ -114,6 +116,8 @@ static const wsbx_seccomp_rule rules[] = {
         ROW("fstat", F_NONE, "", "the size of a received artifact memfd"),
         ROW("newfstatat", F_AT_EMPTY, "flags has AT_EMPTY_PATH (fstat of an open fd)",
             "the size of a received artifact memfd (the C library's fstat)"),
+        ROW("ioctl", F_PAGEMAP, "fd is the jail's /proc/self/pagemap, request is PAGEMAP_SCAN",
+            "the instance pool finds the pages a released instance dirtied"),
         ROW("read", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
         ROW("write", F_RW_FD, "fd is a read/write fd of the policy", "stdio and pipes the policy names"),
         /* Sanitizer runtimes: only in ASan/UBSan builds, whose runtimes
@@ -290,10 +294,18 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                                               SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
                 break;
         case F_TCGETS:
-                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
+                /* The sanitizer row replaces the real one: allow both. */
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, WSBX_JAIL_PAGEMAP_FD),
+                                      SCMP_A1(SCMP_CMP_EQ, WSBX_PAGEMAP_SCAN_IOCTL));
+                if (!rc)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
                 if (!rc && report)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
                                               SCMP_A1(SCMP_CMP_NE, TCGETS));
+                break;
+        case F_PAGEMAP:
+                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, WSBX_JAIL_PAGEMAP_FD),
+                                      SCMP_A1(SCMP_CMP_EQ, WSBX_PAGEMAP_SCAN_IOCTL));
                 break;
         default:
                 rc = -EINVAL;
@@ -324,20 +336,15 @@ static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
                         if (nr < 0 || nr >= NR_MAX || ruled[nr])
                                 continue;       /* not on this architecture, or done */
                         ruled[nr] = true;
-                        rc = add_row(ctx, row, nr, p, report);
+                        /* With reporting, what a row does not allow falls
+                         * to the default action, TRAP (libseccomp refuses
+                         * rows whose action is the default's). */
+                        rc = add_row(ctx, row, nr, p, false);
                         if (rc < 0)
                                 return rc;
                 }
         }
-        if (!report)
-                return 0;
-        for (int nr = 0; nr < NR_MAX; nr++) {
-                if (ruled[nr] || !wsbx_seccomp_syscall_name(nr))
-                        continue;
-                rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 0);
-                if (rc < 0)
-                        return rc;
-        }
+        (void)report;
         return 0;
 }
 
@@ -365,7 +372,13 @@ static bool prepared_fits(const wsbx_jail_policy *p, bool report, int self)
 
 static scmp_filter_ctx new_ctx(const wsbx_jail_policy *p, bool report, int self, int *rc)
 {
-        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        /* Reporting: every call the rows do not allow traps into
+         * on_sigsys, which records it and dies by SIGSYS (a worker that
+         * replaced the handler still never gets the call executed). One
+         * default action instead of a trap row per syscall: libseccomp
+         * takes milliseconds to build several hundred rows, and every
+         * `wsbx run` builds the filter once. */
+        scmp_filter_ctx ctx = seccomp_init(report ? SCMP_ACT_TRAP : SCMP_ACT_KILL_PROCESS);
         if (!ctx) {
                 *rc = -ENOMEM;
                 return NULL;
@@ -373,8 +386,8 @@ static scmp_filter_ctx new_ctx(const wsbx_jail_policy *p, bool report, int self,
         *rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
         if (!*rc)
                 *rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-        /* A binary tree of syscall numbers: the trap rows make the list
-         * long, and every call the worker makes walks it. */
+        /* A binary tree of syscall numbers: every call the worker makes
+         * walks the filter. */
         if (!*rc)
                 *rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
         build_self = self;

@@ -23,9 +23,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KIND_NONE 0xff
@@ -55,6 +57,8 @@ struct wsbx_session {
         wsbx_proc *proc;     /* a jailed worker process */
         struct lb_env *lb_env; /* loopback: what its worker thread starts with (owned) */
         uint64_t deadline_ns;
+        bool lb_deadline_hit;  /* loopback: the last timed call met its deadline */
+        bool lb_abandoned;     /* loopback: its thread was left running */
         wsbx_endpoint *ep;
         uint32_t seq;
         bool broken;
@@ -71,7 +75,22 @@ struct wsbx_session {
 struct lb_env {
         wsbx_worker_env env;
         wsbx_wasi_config wasi;
+        _Atomic uint64_t epoch;  /* the interruption word (env.epoch) */
 };
+
+/* Loopback deadlines: past the deadline the epoch is bumped (compiled
+ * code with epoch checks traps "interrupted"); a guest still running
+ * LB_GRACE_NS later cannot be stopped (a thread cannot be killed): the
+ * call fails with "deadline exceeded", the session is lost and its
+ * thread abandoned to run on. */
+#define LB_GRACE_NS (50u * 1000000u)
+
+static uint64_t now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* Host calls nest on the worker's guest stack and on ours; a bound keeps a
  * guest that recurses through a host function from exhausting either. */
@@ -217,13 +236,37 @@ static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status
         int e = wsbx_ep_send(s->ep, req);
         if (e < 0)
                 return lost(s, e, st);
-        bool timed = s->proc && s->deadline_ns && s->depth == 0 &&
+        bool timed = (s->proc || s->lb_env) && s->deadline_ns && s->depth == 0 &&
                      (req->kind == WSBX_MSG_INVOKE || req->kind == WSBX_MSG_INSTANTIATE);
-        if (timed)
+        bool lb_grace = false;
+        s->lb_deadline_hit = false;
+        if (timed && s->proc)
                 wsbx_proc_arm(s->proc, s->deadline_ns);
+        else if (timed)
+                wsbx_ep_set_deadline(s->ep, now_ns() + s->deadline_ns);
         s->depth++;
         for (;;) {
                 e = wsbx_ep_recv(s->ep, cmp);
+                if (e == -ETIME && !lb_grace) {
+                        atomic_fetch_add(&s->lb_env->epoch, 1);
+                        s->lb_deadline_hit = lb_grace = true;
+                        wsbx_ep_set_deadline(s->ep, now_ns() + LB_GRACE_NS);
+                        continue;
+                }
+                if (e == -ETIME) {
+                        wsbx_loopback_abandon(s->lb);
+                        s->lb_abandoned = true;
+                        s->broken = true;
+                        e = -ETIMEDOUT;
+                        if (st) {
+                                status_clear(st);
+                                st->outcome = WSBX_SESS_ERROR;
+                                snprintf(st->msg, sizeof st->msg,
+                                         "deadline exceeded (the guest has no epoch checks; in a "
+                                         "no-sandbox session its thread runs on)");
+                        }
+                        break;
+                }
                 if (e < 0) {
                         if (e == -EPROTO && s->proc)
                                 wsbx_proc_fail(s->proc, "worker killed: it corrupted its rings");
@@ -246,8 +289,10 @@ static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status
                 break;
         }
         s->depth--;
-        if (timed)
+        if (timed && s->proc)
                 wsbx_proc_disarm(s->proc);
+        else if (timed)
+                wsbx_ep_set_deadline(s->ep, 0);
         return e;
 }
 
@@ -278,7 +323,8 @@ static int failed(wsbx_session *s, const wsbx_msg *cmp, wsbx_status *st)
         }
         if (cmp->status != WSBX_ST_TRAP)
                 st->trap = WSBX_TRAP_NONE;
-        else if (st->trap == WSBX_TRAP_INTERRUPTED && s->proc && wsbx_proc_deadline_hit(s->proc))
+        else if (st->trap == WSBX_TRAP_INTERRUPTED &&
+                 ((s->proc && wsbx_proc_deadline_hit(s->proc)) || s->lb_deadline_hit))
                 snprintf(st->msg, sizeof st->msg, "deadline exceeded");
         st->outcome = outcome[cmp->status];
         return st->outcome;
@@ -372,11 +418,16 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
                         return -ENOMEM;
                 le->wasi = cfg->wasi;
                 le->env.wasi = &le->wasi;
+                le->env.epoch = (const uint64_t *)&le->epoch;
+                le->env.pool_instances = cfg->pool_instances;
+                le->env.pool_keep_resident = cfg->pool_keep_resident;
                 int e = wsbx_session_open_worker(wsbx_worker_main, &le->env, out);
-                if (e == 0)
+                if (e == 0) {
                         (*out)->lb_env = le;
-                else
+                        (*out)->deadline_ns = cfg->deadline_ns;
+                } else {
                         free(le);
+                }
                 if (e < 0 && st) {
                         st->outcome = WSBX_SESS_ERROR;
                         snprintf(st->msg, sizeof st->msg, "cannot start the worker thread: %s", strerror(-e));
@@ -406,6 +457,11 @@ int wsbx_session_open(wsbx_session **out)
         return wsbx_session_open_cfg(NULL, out, NULL);
 }
 
+int wsbx_session_worker_pid(const wsbx_session *s)
+{
+        return s->proc ? wsbx_proc_pid(s->proc) : -1;
+}
+
 bool wsbx_session_sandboxed(const wsbx_session *s)
 {
         return s->proc != NULL;
@@ -423,7 +479,9 @@ void wsbx_session_close(wsbx_session *s)
                 wsbx_loopback_stop(s->lb);
         else
                 wsbx_proc_stop(s->proc);
-        free(s->lb_env); /* after the worker thread has ended */
+        /* After the worker thread has ended; an abandoned one keeps it. */
+        if (!s->lb || !s->lb_abandoned)
+                free(s->lb_env);
         for (uint32_t i = 0; i < s->hcap; i++)
                 rec_clear(&s->h[i]);
         free(s->h);

@@ -25,6 +25,13 @@
  * flags on the worker until a wait has room for them, so none is lost
  * when `max` is small.
  *
+ * One loop serves every worker of a thread (process.c): a session
+ * waiting for its own worker (wsbx_sup_loop_wait_for) sleeps in the same
+ * io_uring_enter that also collects the other workers' exits and
+ * completions; theirs stay as flags on their records, reported when
+ * their sessions next wait. A worker whose ring holds unclaimed work gets
+ * no doorbell wait, so it cannot wake the loop over and over.
+ *
  * user_data names a request by (kind, worker slot, generation); a
  * completion for a removed worker (its slot's generation moved on) is
  * dropped. Worker records are never freed while the loop lives, because
@@ -312,8 +319,9 @@ static bool poll_ring(struct wk *w)
 }
 
 /* Arms the doorbell wait of every worker that has none in flight, or
- * notes at once those with work. Returns whether any has work. */
-static bool arm_all(wsbx_sup_loop *l)
+ * notes at once those with work. Returns whether any has work (with
+ * `only`, whether that worker has). */
+static bool arm_all(wsbx_sup_loop *l, const struct wk *only)
 {
         bool any = false;
         for (unsigned i = 0; i < l->nw; i++) {
@@ -325,7 +333,9 @@ static bool arm_all(wsbx_sup_loop *l)
                 int p = wsbx_ring_arm(w->ring, &word, &val);
                 if (p != 0) {
                         wsbx_ring_disarm(w->ring);
-                        any |= poll_ring(w);
+                        bool got = poll_ring(w);
+                        if (!only || w == only)
+                                any |= got;
                         continue;
                 }
                 struct io_uring_sqe *sqe = get_sqe(l);
@@ -383,12 +393,13 @@ static void harvest(wsbx_sup_loop *l)
         io_uring_cq_advance(&l->ring, n);
 }
 
-static unsigned emit(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max)
+/* `only`: report this worker's events alone (NULL: everyone's). */
+static unsigned emit(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, const struct wk *only)
 {
         unsigned n = 0;
         for (unsigned i = 0; i < l->nw && n < max; i++) {
                 struct wk *w = l->w[i];
-                if (!w->used)
+                if (!w->used || (only && w != only))
                         continue;
                 if (w->pend_broken && n < max) {
                         w->pend_broken = false;
@@ -411,38 +422,40 @@ static unsigned emit(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max)
         return n;
 }
 
-static bool any_pending(const wsbx_sup_loop *l)
+static bool any_pending(const wsbx_sup_loop *l, const struct wk *only)
 {
         for (unsigned i = 0; i < l->nw; i++) {
                 const struct wk *w = l->w[i];
-                if (w->used && (w->pend_cpl || w->pend_exit || w->pend_deadline || w->pend_broken))
+                if (w->used && (!only || w == only) &&
+                    (w->pend_cpl || w->pend_exit || w->pend_deadline || w->pend_broken))
                         return true;
         }
         return false;
 }
 
-int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64_t timeout_ns)
+static int wait_events(wsbx_sup_loop *l, const struct wk *only, wsbx_sup_event *ev, unsigned max,
+                       int64_t timeout_ns)
 {
         if (!max)
                 return -EINVAL;
         uint64_t start = now_ns();
         /* Hot path: a worker that answers within the spin budget is seen
          * without a syscall (a cross-CPU wake costs tens of µs on VMs). */
-        if (l->spin_ns && !any_pending(l)) {
+        if (l->spin_ns && !any_pending(l, only)) {
                 for (uint32_t turn = 1;; turn++) {
                         bool got = false;
                         for (unsigned i = 0; i < l->nw; i++)
-                                if (l->w[i]->used && !l->w[i]->broken_seen)
+                                if (l->w[i]->used && !l->w[i]->broken_seen && (!only || l->w[i] == only))
                                         got |= poll_ring(l->w[i]);
                         if (got)
-                                return (int)emit(l, ev, max);
+                                return (int)emit(l, ev, max, only);
                         if (!(turn & 15) && now_ns() - start >= l->spin_ns)
                                 break;
                         __builtin_ia32_pause();
                 }
         }
         for (;;) {
-                bool ready = arm_all(l) || any_pending(l);
+                bool ready = arm_all(l, only) || any_pending(l, only);
                 int e;
                 if (ready) {
                         e = io_uring_submit_and_get_events(&l->ring);
@@ -463,10 +476,24 @@ int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64
                 if (e < 0)
                         return e;
                 harvest(l);
-                unsigned n = emit(l, ev, max);
+                unsigned n = emit(l, ev, max, only);
                 if (n)
                         return (int)n;
                 if (timeout_ns >= 0 && now_ns() - start >= (uint64_t)timeout_ns)
                         return 0;
         }
+}
+
+int wsbx_sup_loop_wait(wsbx_sup_loop *l, wsbx_sup_event *ev, unsigned max, int64_t timeout_ns)
+{
+        return wait_events(l, NULL, ev, max, timeout_ns);
+}
+
+int wsbx_sup_loop_wait_for(wsbx_sup_loop *l, uint64_t cookie, wsbx_sup_event *ev, unsigned max,
+                           int64_t timeout_ns)
+{
+        struct wk *w = find(l, cookie, NULL);
+        if (!w)
+                return -ENOENT;
+        return wait_events(l, w, ev, max, timeout_ns);
 }

@@ -74,6 +74,8 @@ typedef struct worker {
         wsbx_wasi *wasi_state; /* made by the first WSBX_MSG_WASI */
         const uint64_t *epoch; /* the shared interruption word, or NULL */
         uint64_t epoch_deadline;
+        uint32_t pool_instances; /* the store's pool (0: none) */
+        uint64_t pool_keep_resident;
 } worker;
 
 /* A host function's worker-side record (its host context). */
@@ -211,8 +213,13 @@ static wsbx_store *store_of(worker *w)
 static int st_open(worker *w, char *err)
 {
         wsbx_store *s;
-        wsbx_store_config cfg = {.epoch_ptr = w->epoch};
-        int e = wsbx_store_new(w->epoch ? &cfg : NULL, &s);
+        wsbx_store_config cfg;
+        wsbx_store_config_default(&cfg);
+        cfg.epoch_ptr = w->epoch;
+        cfg.pool_instances = w->pool_instances;
+        if (w->pool_keep_resident)
+                cfg.pool_keep_resident = w->pool_keep_resident;
+        int e = wsbx_store_new(&cfg, &s);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "cannot create the store: %s", strerror(-e));
                 return e;
@@ -949,7 +956,19 @@ static int do_drop(worker *w, const wsbx_msg *m)
         if (h == 0 || h >= w->nobjs || w->objs[h].kind == OBJ_FREE)
                 return reply_error(w, m, "drop: not a handle");
         /* Modules and instances stay alive in the store (other instances
-         * may use their code, memories and tables); the handle goes. */
+         * may use their code, memories and tables); the handle goes. In a
+         * pooled store an instance goes back to the pool: reset to its
+         * initial state, it serves the next instantiation of its module
+         * with the same imports. */
+        if (w->objs[h].kind == OBJ_INSTANCE && w->pool_instances) {
+                int e = wsbx_instance_release(w->objs[h].ptr);
+                if (e < 0) {
+                        char why[96];
+                        snprintf(why, sizeof why, "drop: the instance could not be reset: %s", strerror(-e));
+                        handle_free(w, h);
+                        return reply_error(w, m, why);
+                }
+        }
         handle_free(w, h);
         wsbx_msg c = {.status = WSBX_ST_OK};
         return reply(w, m, &c);
@@ -1013,6 +1032,8 @@ void wsbx_worker_main(wsbx_endpoint *ep, void *arg)
         if (env) {
                 w.wasi = env->wasi;
                 w.epoch = env->epoch;
+                w.pool_instances = env->pool_instances;
+                w.pool_keep_resident = env->pool_keep_resident;
         }
         char err[WSBX_STATUS_MSG_MAX] = "";
         bool ok = st_open(&w, err) == 0;

@@ -55,6 +55,26 @@ W
 [ $? -eq 3 ]; check "a trap exits 3" $?
 grep -q 'unreachable' "$tmp/trap.err"; check "the trap's kind is on stderr" $?
 
+# --timeout: a module compiled for the run gets epoch checks, so an
+# endless loop traps "deadline exceeded" (exit 3), sandboxed or not; a
+# precompiled artifact without them is stopped all the same (exit 1).
+cat >"$tmp/spin.wat" <<'W'
+(module (func (export "_start") (loop (br 0))))
+W
+for mode in "" --no-sandbox; do
+        "$wsbx" run $mode --timeout 200ms "$tmp/spin.wat" >/dev/null 2>"$tmp/spin.err"
+        rc=$?
+        [ $rc -eq 3 ] && grep -q 'deadline exceeded' "$tmp/spin.err"
+        check "--timeout interrupts an endless loop ${mode:-in the jail} (exit $rc)" $?
+done
+"$wsbx" compile "$tmp/spin.wat" -o "$tmp/spin.cwasm" >/dev/null
+for mode in "" --no-sandbox; do
+        "$wsbx" run $mode --timeout 200ms "$tmp/spin.cwasm" >/dev/null 2>"$tmp/spin.err"
+        rc=$?
+        [ $rc -eq 1 ] && grep -q 'deadline exceeded' "$tmp/spin.err"
+        check "--timeout stops code without epoch checks ${mode:-in the jail} (exit $rc)" $?
+done
+
 "$wsbx" run "$tmp/missing.wasm" >/dev/null 2>"$tmp/missing.err"
 rc=$?
 [ $rc -ne 0 ] && [ "$(wc -l <"$tmp/missing.err")" -eq 1 ] && grep -q 'missing.wasm' "$tmp/missing.err"

@@ -324,6 +324,40 @@ Test(compiler, persistent_worker_serves_many)
         cr_assert_eq(errno, ECHILD);
 }
 
+/* A request says what its bytes are: binary only (no text fallback, so
+ * the magic check speaks), text only (even when the text starts with the
+ * magic), or either. */
+Test(compiler, request_forms)
+{
+        wsbx_compile_worker *w;
+        cr_assert_eq(wsbx_compile_worker_open(&jailed, &w), 0);
+        skip_if_no_jail();
+        static const uint8_t empty[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+        const char *txt = "(module)";
+        int fd;
+        wsbx_error e;
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, (const uint8_t *)txt, strlen(txt), WSBX_COMPILE_BINARY,
+                                                    &fd, &e),
+                     WSBX_ERR_MALFORMED);
+        cr_assert_str_eq(e.msg, "magic header not detected");
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, (const uint8_t *)txt, strlen(txt), WSBX_COMPILE_TEXT, &fd,
+                                                    &e),
+                     0, "%s", e.msg);
+        close(fd);
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, empty, sizeof empty, WSBX_COMPILE_BINARY, &fd, &e), 0,
+                     "%s", e.msg);
+        close(fd);
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, empty, sizeof empty, WSBX_COMPILE_ANY, &fd, &e), 0, "%s",
+                     e.msg);
+        close(fd);
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, empty, sizeof empty, WSBX_COMPILE_TEXT, &fd, &e),
+                     WSBX_ERR_MALFORMED, "binary bytes are not text");
+        cr_assert_eq(wsbx_compile_worker_compile_as(w, empty, sizeof empty, (wsbx_compile_form)7, &fd, &e),
+                     -EINVAL);
+        cr_assert_eq(wsbx_compile_worker_spawns(w), 1);
+        wsbx_compile_worker_close(w);
+}
+
 /* A worker that dies (killed while idle, or past the time limit in a
  * request) is replaced by a fresh one on the next request. */
 Test(compiler, persistent_worker_recovers)

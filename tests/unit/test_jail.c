@@ -227,11 +227,11 @@ static int do_unknown(void *arg)
         test_policy(&p);
         if (wsbx_jail_lockdown(&p))
                 return 100;
-        syscall(1000); /* no such syscall: the filter's default kills */
+        syscall(1000); /* no such syscall: trapped, and no name to report */
         return 101;
 }
 
-Test(jail, unknown_syscall_killed_without_report)
+Test(jail, unknown_syscall_killed_without_a_name)
 {
         wsbx_jail_policy p;
         wsbx_jail_death d;

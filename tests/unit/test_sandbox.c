@@ -16,6 +16,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -291,6 +293,55 @@ Test(sandbox, endless_loop_without_epoch_checks_killed_within_100ms, .timeout = 
         supervisor_carries_on();
 }
 
+/* --no-sandbox sessions (the worker is a thread here) meet deadlines
+ * too: code with epoch checks traps, code without them is abandoned. */
+static void loopback_deadline_case(bool epoch)
+{
+        size_t len;
+        uint8_t *art = compile_wat(spin_wat, epoch, &len);
+        wsbx_session_config cfg = {.deadline_ns = DEADLINE_NS, .no_sandbox = true};
+        wsbx_session *s;
+        wsbx_status st;
+        cr_assert_eq(wsbx_session_open_cfg(&cfg, &s, &st), 0, "%s", st.msg);
+        cr_assert(!wsbx_session_sandboxed(s));
+        int32_t r;
+        uint64_t t0 = now_ns();
+        int e = run_f(s, art, len, &st, &r);
+        uint64_t late = now_ns() - t0 - DEADLINE_NS;
+        cr_assert(strstr(st.msg, "deadline exceeded"), "status says '%s'", st.msg);
+        cr_assert_lt(late, 100000000u, "stopped %llu ms after its deadline", (unsigned long long)(late / 1000000));
+        if (epoch) {
+                cr_assert_eq(e, WSBX_SESS_TRAP);
+                cr_assert_eq(st.trap, WSBX_TRAP_INTERRUPTED);
+                /* The session lives on; the next call runs normally. */
+                wsbx_handle mod, inst;
+                wsbx_sess_extern ext;
+                cr_assert_eq(wsbx_session_load(s, art, len, &mod, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_instantiate(s, mod, NULL, 0, &inst, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_export(s, inst, "g", 1, &ext, &st), 0);
+                wsbx_val_raw v;
+                cr_assert_eq(wsbx_session_invoke(s, ext.handle, NULL, NULL, 0, &v, NULL, 1, &st), 0, "%s",
+                             st.msg);
+                cr_assert_eq(v.i32, 5);
+        } else {
+                cr_assert_eq(e, -ETIMEDOUT);
+                wsbx_handle h;
+                cr_assert_lt(wsbx_session_load(s, art, len, &h, &st), 0, "a lost session answered");
+        }
+        wsbx_session_close(s); /* returns: an abandoned thread is not joined */
+        free(art);
+}
+
+Test(sandbox, no_sandbox_deadline_interrupts_code_with_epoch_checks, .timeout = 30)
+{
+        loopback_deadline_case(true);
+}
+
+Test(sandbox, no_sandbox_deadline_abandons_code_without_epoch_checks, .timeout = 30)
+{
+        loopback_deadline_case(false);
+}
+
 Test(sandbox, worker_over_its_memory_limit_dies_alone, .timeout = 60)
 {
         wsbx_cgroup probe;
@@ -354,10 +405,14 @@ Test(sandbox, worker_lifecycles_leak_nothing, .timeout = 120)
 {
         size_t len;
         uint8_t *art = compile_wat("(module (func (export \"f\") (result i32) (i32.const 42)))", false, &len);
-        /* Warm up: one-time allocations (probes, caches) are not leaks. */
+        /* Warm up: one-time allocations (probes, caches, the sanitizer
+         * allocator's regions for each size class) are not leaks. */
         for (int i = 0; i < 3; i++) {
                 wsbx_session *s;
                 open_sandboxed(NULL, &s);
+                wsbx_status st;
+                int32_t r = 0;
+                cr_assert_eq(run_f(s, art, len, &st, &r), 0, "%s", st.msg);
                 wsbx_session_close(s);
         }
         unsigned fds = count_dir("/proc/self/fd"), maps = count_lines("/proc/self/maps");
@@ -382,6 +437,195 @@ Test(sandbox, worker_lifecycles_leak_nothing, .timeout = 120)
         cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1, "a worker was left unreaped");
         cr_assert_eq(errno, ECHILD);
         free(art);
+}
+
+/* A pooled session: dropping an instance hands it back to the worker's
+ * pool, reset; the next instantiation of the module reuses it (the same
+ * export handles) with its initial memory. */
+static void pool_case(bool no_sandbox, uint32_t pool)
+{
+        size_t len;
+        uint8_t *art = compile_wat("(module (memory 1) (data (i32.const 0) \"\\2a\")"
+                                   " (data (i32.const 65532) \"\\07\")"
+                                   " (func (export \"get\") (result i32) (i32.add (i32.load (i32.const 0))"
+                                   "   (i32.load (i32.const 65532))))"
+                                   " (func (export \"set\") (param i32) (i32.store (i32.const 0) (local.get 0))"
+                                   "   (i32.store (i32.const 65532) (local.get 0))))",
+                                   false, &len);
+        wsbx_session_config cfg = {.no_sandbox = no_sandbox, .pool_instances = pool};
+        wsbx_session *s;
+        wsbx_status st;
+        cr_assert_eq(wsbx_session_open_cfg(&cfg, &s, &st), 0, "%s", st.msg);
+        wsbx_handle mod;
+        cr_assert_eq(wsbx_session_load(s, art, len, &mod, &st), 0, "%s", st.msg);
+        wsbx_handle first_get = 0;
+        for (int round = 0; round < 5; round++) {
+                wsbx_handle inst;
+                wsbx_sess_extern get, set;
+                cr_assert_eq(wsbx_session_instantiate(s, mod, NULL, 0, &inst, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_export(s, inst, "get", 3, &get, &st), 0);
+                cr_assert_eq(wsbx_session_export(s, inst, "set", 3, &set, &st), 0);
+                if (round == 0)
+                        first_get = get.handle;
+                else if (pool)
+                        cr_assert_eq(get.handle, first_get, "round %d: not the pooled instance", round);
+                else
+                        cr_assert_neq(get.handle, first_get, "round %d: an instance was reused", round);
+                wsbx_val_raw v = {0};
+                cr_assert_eq(wsbx_session_invoke(s, get.handle, NULL, NULL, 0, &v, NULL, 1, &st), 0, "%s", st.msg);
+                cr_assert_eq(v.i32, 42 + 7, "round %d: memory not in its initial state (%d)", round, v.i32);
+                wsbx_valtype t = WSBX_I32;
+                wsbx_val_raw arg = {.i32 = 1000};
+                cr_assert_eq(wsbx_session_invoke(s, set.handle, &t, &arg, 1, NULL, NULL, 0, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_invoke(s, get.handle, NULL, NULL, 0, &v, NULL, 1, &st), 0, "%s", st.msg);
+                cr_assert_eq(v.i32, 2000);
+                /* Unpooled, the instance stays in the store (its export
+                 * handles stay valid); pooled, it is reset and parked. */
+                cr_assert_eq(wsbx_session_drop(s, inst, &st), 0, "%s", st.msg);
+        }
+        wsbx_session_close(s);
+        free(art);
+}
+
+Test(sandbox, pooled_session_reuses_reset_instances, .timeout = 30)
+{
+        pool_case(false, 4);
+        pool_case(true, 4);
+}
+
+Test(sandbox, unpooled_session_makes_fresh_instances, .timeout = 30)
+{
+        pool_case(false, 0);
+}
+
+/* io_uring instances this process holds. */
+static unsigned count_urings(void)
+{
+        DIR *d = opendir("/proc/self/fd");
+        cr_assert(d);
+        unsigned n = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                char path[300], target[128];
+                snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+                ssize_t k = readlink(path, target, sizeof target - 1);
+                if (k > 0) {
+                        target[k] = 0;
+                        n += strstr(target, "io_uring") != NULL;
+                }
+        }
+        closedir(d);
+        return n;
+}
+
+/* The pid of the child this thread spawned last that is not in `old`. */
+static int newest_child(const char *old)
+{
+        char path[64], buf[4096];
+        snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
+        FILE *f = fopen(path, "r");
+        cr_assert(f, "no %s", path);
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        int pid = -1;
+        for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n")) {
+                char word[24];
+                snprintf(word, sizeof word, " %s ", t);
+                if (!strstr(old, word))
+                        pid = atoi(t);
+        }
+        return pid;
+}
+
+static void children_of_this_thread(char *out, size_t size)
+{
+        char path[64], buf[4096];
+        snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)gettid());
+        FILE *f = fopen(path, "r");
+        cr_assert(f);
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        snprintf(out, size, " %s ", buf);
+        for (char *c = out; *c; c++)
+                if (*c == '\n')
+                        *c = ' ';
+}
+
+#define NSESS 8
+
+/* Every session of a thread waits in one io_uring: eight workers, calls
+ * interleaved; one killed by seccomp, one past its deadline, one killed
+ * from outside while another session waits (its death is reported when
+ * its own session next calls); the rest carry on. */
+Test(sandbox, sessions_share_one_event_loop, .timeout = 60)
+{
+        size_t len, vlen, slen;
+        uint8_t *art = compile_wat("(module (func (export \"f\") (result i32) (i32.const 42)))", false, &len);
+        uint8_t *bad = compile_wat(victim_wat, false, &vlen);
+        uint8_t code[32];
+        forge(bad, vlen, code, syscall_code(code, 41 /* socket */, 0));
+        uint8_t *spin = compile_wat(spin_wat, false, &slen);
+        unsigned before = count_urings();
+        wsbx_session *s[NSESS];
+        wsbx_sess_extern f[NSESS];
+        int pid[NSESS];
+        for (int i = 0; i < NSESS; i++) {
+                char old[4200];
+                children_of_this_thread(old, sizeof old);
+                wsbx_session_config cfg = {.deadline_ns = i == 5 ? DEADLINE_NS : 0};
+                open_sandboxed(&cfg, &s[i]);
+                pid[i] = newest_child(old);
+                cr_assert_gt(pid[i], 0);
+                cr_assert_eq(wsbx_session_worker_pid(s[i]), pid[i]);
+                wsbx_handle mod, inst;
+                wsbx_status st;
+                cr_assert_eq(wsbx_session_load(s[i], art, len, &mod, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_instantiate(s[i], mod, NULL, 0, &inst, &st), 0, "%s", st.msg);
+                cr_assert_eq(wsbx_session_export(s[i], inst, "f", 1, &f[i], &st), 0);
+        }
+        cr_assert_eq(count_urings(), before + 1, "one io_uring for all sessions of the thread");
+        for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < NSESS; i++) {
+                        wsbx_status st;
+                        wsbx_val_raw v = {0};
+                        int e = wsbx_session_invoke(s[i], f[i].handle, NULL, NULL, 0, &v, NULL, 1, &st);
+                        bool dead = (round >= 1 && (i == 2 || i == 5)) || (round == 2 && i == 6);
+                        if (dead) {
+                                cr_assert_lt(e, 0, "session %d: a dead worker answered", i);
+                                const char *want = i == 2   ? "forbidden system call socket"
+                                                   : i == 5 ? "deadline exceeded"
+                                                            : "killed by signal";
+                                cr_assert(strstr(st.msg, want), "session %d: '%s'", i, st.msg);
+                                continue;
+                        }
+                        cr_assert_eq(e, 0, "session %d round %d: %s", i, round, st.msg);
+                        cr_assert_eq(v.i32, 42);
+                }
+                if (round == 0) {
+                        wsbx_status st;
+                        int32_t r;
+                        cr_assert_lt(run_f(s[2], bad, vlen, &st, &r), 0);
+                        cr_assert_neq(run_f(s[5], spin, slen, &st, &r), 0);
+                        cr_assert(strstr(st.msg, "deadline exceeded"), "%s", st.msg);
+                }
+                if (round == 1) {
+                        /* Dies while session 0 waits in the shared loop. */
+                        cr_assert_eq(kill(pid[6], SIGKILL), 0);
+                        wsbx_status st;
+                        wsbx_val_raw v = {0};
+                        usleep(20000);
+                        cr_assert_eq(wsbx_session_invoke(s[0], f[0].handle, NULL, NULL, 0, &v, NULL, 1, &st), 0,
+                                     "%s", st.msg);
+                }
+        }
+        for (int i = 0; i < NSESS; i++)
+                wsbx_session_close(s[i]);
+        cr_assert_eq(count_urings(), before, "the loop goes with the thread's last session");
+        free(art);
+        free(bad);
+        free(spin);
 }
 
 /* Runs in the worker (an instrumented function of this binary, at the same
