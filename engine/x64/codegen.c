@@ -4,16 +4,21 @@
  *
  * One function at a time, one pass over its body, no intermediate form.
  * The design (abstract operand stack, lazy spills, canonical merge state,
- * trap stubs after the body) is described in target.h. This file keeps
- * these invariants:
+ * write-back local cache, stubs and constant pool after the body) is
+ * described in target.h. This file keeps these invariants:
  *
  *   - A register is owned by at most one stack entry or by the handler that
- *     popped it; gpr_used/xmm_used say which are taken. A free register
- *     may cache a local (lc_valid); taking it drops the entry, and every
- *     label but a loop header empties the cache (a loop's back edges
- *     restore the header's cache instead; a br_if back edge whose header
- *     registers are free restores it before its one conditional jump, so
- *     the fallthrough keeps it too).
+ *     popped it, or shared (read only) by stack entries and popped values
+ *     with the local cache (shared[] counts them); gpr_used/xmm_used say
+ *     which are taken. A free or shared register may cache a local
+ *     (lc_valid), possibly dirty (lc_dirty: its slot is stale). Taking a
+ *     free register drops its entry, flushing it first when dirty, and
+ *     every label but a loop header empties the cache after the edges
+ *     into it flushed (a loop's back edges restore the header's cache
+ *     instead; a br_if back edge whose header registers are free restores
+ *     it before its one conditional jump, so the fallthrough keeps it too;
+ *     a br_if leaving a loop jumps to an exit stub that flushes, so the
+ *     loop's own path stores nothing).
  *   - On entry to a block, loop or if no stack entry is in a register, so
  *     every edge into a label sees the same state below the label's
  *     values, and those values sit in the slots of their positions.
@@ -152,6 +157,34 @@ wsbx_label x64_trap_label(x64_cc *c, wsbx_trap kind)
         return l;
 }
 
+wsbx_x64_mem x64_const_mem(x64_cc *c, uint64_t lo, uint64_t hi)
+{
+        /* Only recent entries are searched: a loop's constants are close
+         * together, and the search stays linear in the function. */
+        uint32_t from = c->nkpool > 32 ? c->nkpool - 32 : 0;
+        for (uint32_t i = c->nkpool; i-- > from;) {
+                if (c->kpool[i].lo == lo && c->kpool[i].hi == hi)
+                        return x64_mem_label(c->kpool[i].label, 0);
+        }
+        wsbx_label l = wsbx_asm_label_new(&c->a);
+        if (grow(c, (void **)&c->kpool, &c->kpool_cap, (uint64_t)c->nkpool + 1, sizeof *c->kpool))
+                c->kpool[c->nkpool++] = (x64_kconst){ lo, hi, l };
+        return x64_mem_label(l, 0);
+}
+
+/* The constant pool, 16-byte aligned (functions start 16-byte aligned). */
+static void emit_const_pool(x64_cc *c)
+{
+        if (!c->nkpool)
+                return;
+        wsbx_asm_align(&c->a, 16);
+        for (uint32_t i = 0; i < c->nkpool; i++) {
+                uint64_t q[2] = { c->kpool[i].lo, c->kpool[i].hi };
+                wsbx_asm_bind(&c->a, c->kpool[i].label);
+                wsbx_asm_data(&c->a, q, sizeof q);
+        }
+}
+
 static void emit_trap_stubs(x64_cc *c)
 {
         for (uint32_t i = 0; i < c->nstubs; i++) {
@@ -211,6 +244,7 @@ wsbx_gpr x64_alloc_gpr(x64_cc *c)
                                 pick &= ~GPR_FIXED;
                         unsigned r = (unsigned)__builtin_ctz(pick);
                         c->gpr_used |= 1u << r;
+                        x64_lc_flush(c, 1u << r);
                         c->lc_valid &= ~(1u << r);
                         return (wsbx_gpr)r;
                 }
@@ -229,6 +263,7 @@ unsigned x64_alloc_xmm(x64_cc *c)
                         uint32_t unc = fr & ~(c->lc_valid >> LC_XMM);
                         unsigned r = (unsigned)__builtin_ctz(unc ? unc : fr);
                         c->xmm_used |= 1u << r;
+                        x64_lc_flush(c, 1u << (LC_XMM + r));
                         c->lc_valid &= ~(1u << (LC_XMM + r));
                         return r;
                 }
@@ -239,20 +274,26 @@ unsigned x64_alloc_xmm(x64_cc *c)
         }
 }
 
+/* Freeing a shared register drops one reference. */
 void x64_free_gpr(x64_cc *c, wsbx_gpr r)
 {
+        if (c->shared[r] && --c->shared[r])
+                return;
         c->gpr_used &= ~(1u << r);
 }
 
 void x64_free_xmm(x64_cc *c, unsigned r)
 {
+        if (c->shared[LC_XMM + r] && --c->shared[LC_XMM + r])
+                return;
         c->xmm_used &= ~(1u << r);
 }
 
 void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
 {
         if (c->gpr_used & (1u << r)) {
-                for (uint32_t i = 0; i < c->sp; i++) {
+                /* A shared register may have several stack references. */
+                for (uint32_t i = 0; i < c->sp && (c->gpr_used & (1u << r)); i++) {
                         x64_val *v = &c->stack[i];
                         if (v->kind != X64_V_REG || x64_is_float_type(v->type) || v->reg != r)
                                 continue;
@@ -264,7 +305,6 @@ void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
                         } else {
                                 x64_spill_entry(c, i);
                         }
-                        break;
                 }
                 if (NEVER(c->gpr_used & (1u << r))) {
                         x64_fail(c, WSBX_ERR_LIMIT, "register conflict");
@@ -272,6 +312,7 @@ void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
                 }
         }
         c->gpr_used |= 1u << r;
+        x64_lc_flush(c, 1u << r);
         c->lc_valid &= ~(1u << r);
 }
 
@@ -279,13 +320,28 @@ void x64_claim_gpr(x64_cc *c, wsbx_gpr r)
 /* The local cache                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* Records that free register `reg` of t's class holds local x. */
-void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x)
+void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x, bool dirty)
 {
         unsigned b = x64_is_float_type(t) ? LC_XMM + reg : reg;
         c->lc_local[b] = x;
         c->lc_valid |= 1u << b;
+        if (dirty)
+                c->lc_dirty |= 1u << b;
+        else
+                c->lc_dirty &= ~(1u << b);
         c->lc_bit[x] = (uint8_t)b;
+}
+
+void x64_lc_flush_dirty(x64_cc *c, uint32_t mask)
+{
+        mask &= c->lc_dirty & c->lc_valid;
+        c->lc_dirty &= ~mask;
+        while (mask) {
+                unsigned b = (unsigned)__builtin_ctz(mask);
+                mask &= mask - 1;
+                uint32_t x = c->lc_local[b];
+                x64_store_typed(c, c->local_type[x], x64_local(c, x), b >= LC_XMM ? b - LC_XMM : b);
+        }
 }
 
 /* Whether a register of t's class is free and caches nothing. */
@@ -461,11 +517,9 @@ static void const_to_xmm(x64_cc *c, wsbx_valtype t, uint64_t k, unsigned x)
         if (k == 0) {
                 x64_sse_rr(&c->a, X64_XORPS, x, x);
         } else if (t == WSBX_F32) {
-                x64_mov_ri(&c->a, X64_32, SCRATCH, k);
-                x64_sse_rr(&c->a, X64_MOVD_XG, x, SCRATCH);
+                x64_sse_rm(&c->a, X64_MOVSS, x, x64_const_mem(c, (uint32_t)k, 0));
         } else if (t == WSBX_F64) {
-                x64_mov_ri(&c->a, X64_64, SCRATCH, k);
-                x64_sse_rr(&c->a, X64_MOVQ_XG, x, SCRATCH);
+                x64_sse_rm(&c->a, X64_MOVSD, x, x64_const_mem(c, k, 0));
         } else {
                 x64_fail(c, WSBX_ERR_LIMIT, "not supported yet: v128 constant operand");
         }
@@ -503,22 +557,70 @@ static void load_into_xmm(x64_cc *c, const x64_val *v, unsigned dst)
         }
 }
 
+/* When v is the only reference to a cached local's register and the
+ * next instruction is local.set of that local, the old value dies there:
+ * the entry is dropped without a store and the register becomes v's own
+ * (so `x = x + 1` updates x's register in place). */
+bool x64_stealable(const x64_cc *c, const x64_val *v)
+{
+        if (v->kind != X64_V_REG)
+                return false;
+        /* The next instruction must be the one that runs next: not after
+         * a branch (br_table takes its index with x64_to_gpr), nor after a
+         * compare whose br_if or if was compiled with it. */
+        if (c->op_offset < c->m->size) {
+                uint8_t op = c->m->bytes[c->op_offset];
+                if (op == 0x04 || (op >= 0x0c && op <= 0x0f))
+                        return false;
+        }
+        unsigned b = x64_is_float_type(v->type) ? LC_XMM + v->reg : v->reg;
+        if (c->shared[b] != 1 || !(c->lc_valid & (1u << b)) || c->r.p >= c->r.end ||
+            *c->r.p != 0x21)
+                return false;
+        wsbx_reader r = c->r;
+        wsbx_error dummy;
+        r.err = &dummy;
+        uint8_t op;
+        uint32_t x;
+        return wsbx_read_u8(&r, &op) && wsbx_read_u32(&r, &x) && x == c->lc_local[b];
+}
+
+static bool steal_shared(x64_cc *c, const x64_val *v)
+{
+        if (!x64_stealable(c, v))
+                return false;
+        unsigned b = x64_is_float_type(v->type) ? LC_XMM + v->reg : v->reg;
+        c->shared[b] = 0;
+        c->lc_valid &= ~(1u << b);
+        c->lc_dirty &= ~(1u << b);
+        return true;
+}
+
 wsbx_gpr x64_to_gpr(x64_cc *c, const x64_val *v)
 {
-        if (v->kind == X64_V_REG)
+        if (v->kind == X64_V_REG && (!x64_shared(c, v) || steal_shared(c, v)))
                 return (wsbx_gpr)v->reg;
         wsbx_gpr r = x64_alloc_gpr(c);
         x64_load_into_gpr(c, v, r);
+        x64_release(c, v);
         return r;
 }
 
 unsigned x64_to_xmm(x64_cc *c, const x64_val *v)
 {
-        if (v->kind == X64_V_REG)
+        if (v->kind == X64_V_REG && (!x64_shared(c, v) || steal_shared(c, v)))
                 return v->reg;
         unsigned r = x64_alloc_xmm(c);
         load_into_xmm(c, v, r);
+        x64_release(c, v);
         return r;
+}
+
+void x64_own(x64_cc *c, x64_val *v)
+{
+        if (!x64_shared(c, v))
+                return;
+        v->reg = (uint8_t)(x64_is_float_type(v->type) ? x64_to_xmm(c, v) : (unsigned)x64_to_gpr(c, v));
 }
 
 /* A value into a given register (of its class) without changing the
@@ -636,11 +738,14 @@ static bool setup_locals(x64_cc *c, const wsbx_func *f)
         x64_mov_mr(a, X64_64, x64_mem(X64_RBP, -8), X64_R14);
         if (ft->nresults > 1)
                 x64_mov_mr(a, X64_64, x64_mem(X64_RBP, -16), X64_RDI);
-        for (uint32_t p = 0; p < ft->nparams; p++) {
+        uint64_t bytes = off - zero_from;
+        /* With rep stos (which uses rdi, rcx and rax) the register params
+         * are stored first; otherwise they stay in their registers as
+         * dirty cache entries, stored only if a slot is ever needed. */
+        for (uint32_t p = 0; p < ft->nparams && bytes > 128; p++) {
                 if (where[p] < X64_ARG_STACK)
                         x64_store_typed(c, ft->params[p], x64_local(c, p), where[p]);
         }
-        uint64_t bytes = off - zero_from;
         if (bytes && bytes <= 128) {
                 x64_alu_rr(a, X64_XOR, X64_32, SCRATCH, SCRATCH);
                 for (uint64_t b = zero_from + 8; b <= off; b += 8)
@@ -652,13 +757,11 @@ static bool setup_locals(x64_cc *c, const wsbx_func *f)
                 x64_alu_rr(a, X64_XOR, X64_32, X64_RAX, X64_RAX);
                 wsbx_asm_data(a, rep_stosq, sizeof rep_stosq);
         }
-        /* The register params are still in their registers unless
-         * rep stos used rdi, rcx and rax. */
-        c->lc_valid = 0;
+        x64_lc_drop(c);
         if (bytes <= 128) {
                 for (uint32_t p = 0; p < ft->nparams; p++) {
                         if (where[p] < X64_ARG_STACK)
-                                x64_lc_note(c, ft->params[p], where[p], p);
+                                x64_lc_note(c, ft->params[p], where[p], p, true);
                 }
         }
         epoch_check(c);
@@ -699,6 +802,7 @@ static x64_ctl *push_ctl(x64_cc *c, uint8_t kind, const x64_imm *imm)
         x64_ctl *k = &c->ctl[c->nctl++];
         memset(k, 0, sizeof *k);
         k->kind = kind;
+        k->nloops = (c->nctl > 1 ? k[-1].nloops : 0) + (kind == X64_CTL_LOOP);
         int64_t bt = (int64_t)imm->a;
         if (bt == -64) {
                 k->params = k->results = NULL;
@@ -762,12 +866,17 @@ static void emit_branch(x64_cc *c, x64_ctl *k)
                 return;
         }
         uint32_t n = arity_of(k);
+        uint32_t dirty = c->lc_dirty;
         store_top_to_slots(c, n, k->height);
-        if (k->kind != X64_CTL_LOOP)
+        if (k->kind != X64_CTL_LOOP) {
                 k->targeted = true;
-        else
+                x64_lc_flush(c, c->lc_dirty);
+        } else {
                 x64_lc_restore(c, k);
+        }
         x64_jmp(&c->a, k->label);
+        /* The flushes ran on this edge only (br_if's fallthrough). */
+        c->lc_dirty = dirty;
 }
 
 /* Sets the state after a label: the stack below the block as it was, then
@@ -791,6 +900,8 @@ static void op_block(x64_cc *c, uint8_t kind, const x64_imm *imm)
                 loop_preload(c);
                 k->lc_valid = c->lc_valid;
                 memcpy(k->lc_local, c->lc_local, sizeof k->lc_local);
+                /* Back edges may bring any header local changed. */
+                c->lc_dirty = c->lc_valid;
                 wsbx_asm_bind(&c->a, k->label);
                 epoch_check(c);
         }
@@ -816,6 +927,9 @@ static void op_if(x64_cc *c, const x64_imm *imm, int cc)
                 return;
         k->else_label = wsbx_asm_label_new(&c->a);
         enter_block(c, k);
+        /* The else label starts with an empty cache (stores keep the
+         * flags of a fused compare). */
+        x64_lc_flush(c, c->lc_dirty);
         if (cc < 0) {
                 x64_free_gpr(c, cond.reg);
                 x64_test_rr(&c->a, X64_32, (wsbx_gpr)cond.reg, (wsbx_gpr)cond.reg);
@@ -834,11 +948,12 @@ static void op_else(x64_cc *c)
         }
         if (!c->unreachable) {
                 store_top_to_slots(c, k->nresults, k->height);
+                x64_lc_flush(c, c->lc_dirty);
                 k->targeted = true;
                 x64_jmp(&c->a, k->label);
         }
         k->else_seen = true;
-        x64_lc_clear(c);
+        x64_lc_drop(c);
         wsbx_asm_bind(&c->a, k->else_label);
         state_after_label(c, k->height, k->nparams, k->params);
         c->unreachable = false;
@@ -856,9 +971,11 @@ static void op_end(x64_cc *c)
         }
         if (k->kind == X64_CTL_IF && !k->else_seen) {
                 /* No else: the false edge carries the params as results. */
-                if (!c->unreachable)
+                if (!c->unreachable) {
                         store_top_to_slots(c, k->nresults, k->height);
-                x64_lc_clear(c);
+                        x64_lc_flush(c, c->lc_dirty);
+                }
+                x64_lc_drop(c);
                 wsbx_asm_bind(&c->a, k->else_label);
                 if (k->targeted)
                         wsbx_asm_bind(&c->a, k->label);
@@ -873,9 +990,11 @@ static void op_end(x64_cc *c)
                 return;
         }
         if (k->targeted) {
-                if (!c->unreachable)
+                if (!c->unreachable) {
                         store_top_to_slots(c, k->nresults, k->height);
-                x64_lc_clear(c);
+                        x64_lc_flush(c, c->lc_dirty);
+                }
+                x64_lc_drop(c);
                 wsbx_asm_bind(&c->a, k->label);
                 state_after_label(c, k->height, k->nresults, k->results);
                 c->unreachable = false;
@@ -893,26 +1012,81 @@ static void op_br(x64_cc *c, uint64_t depth)
         c->unreachable = true;
 }
 
+/* Exit stubs per function; beyond, a br_if leaving a loop flushes inline
+ * on its taken side (which keeps a hostile body's records bounded). */
+#define MAX_EXIT_STUBS 4096
+
+/* A stub (emitted after the body) that flushes the dirty entries of
+ * `mask` as they are now and jumps to k's label. */
+static wsbx_label exit_stub(x64_cc *c, const x64_ctl *k, uint32_t mask)
+{
+        wsbx_label l = wsbx_asm_label_new(&c->a);
+        if (!grow(c, (void **)&c->exits, &c->exits_cap, (uint64_t)c->nexits + 1, sizeof *c->exits))
+                return l;
+        x64_exitstub *e = &c->exits[c->nexits++];
+        e->label = l;
+        e->target = k->label;
+        e->mask = mask;
+        memcpy(e->lc_local, c->lc_local, sizeof e->lc_local);
+        return l;
+}
+
+static void emit_exit_stubs(x64_cc *c)
+{
+        for (uint32_t i = 0; i < c->nexits; i++) {
+                const x64_exitstub *e = &c->exits[i];
+                wsbx_asm_bind(&c->a, e->label);
+                for (uint32_t m = e->mask; m;) {
+                        unsigned b = (unsigned)__builtin_ctz(m);
+                        m &= m - 1;
+                        uint32_t x = e->lc_local[b];
+                        x64_store_typed(c, c->local_type[x], x64_local(c, x),
+                                        b >= LC_XMM ? b - LC_XMM : b);
+                }
+                x64_jmp(&c->a, e->target);
+        }
+}
+
+/* Whether a branch to k leaves a loop. */
+static bool leaves_loop(const x64_cc *c, const x64_ctl *k)
+{
+        return c->ctl[c->nctl - 1].nloops > k->nloops;
+}
+
 static void op_br_if(x64_cc *c, uint64_t depth, int cc)
 {
         x64_ctl *k = target_of(c, depth);
         if (!k)
                 return;
         if (cc < 0) {
-                wsbx_gpr r = x64_vpop_gpr(c);
+                x64_val v = x64_vpop(c);
+                wsbx_gpr r = v.kind == X64_V_REG ? (wsbx_gpr)v.reg : x64_to_gpr(c, &v);
                 x64_free_gpr(c, r);
                 x64_test_rr(&c->a, X64_32, r, r);
                 cc = X64_CC_NE;
         }
         if (k->kind != X64_CTL_FUNC && top_in_slots(c, arity_of(k), k->height) &&
             (k->kind != X64_CTL_LOOP || x64_lc_satisfies(c, k))) {
-                if (k->kind != X64_CTL_LOOP)
-                        k->targeted = true;
-                x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
-                return;
-        }
-        if (k->kind == X64_CTL_LOOP && top_in_slots(c, arity_of(k), k->height) &&
-            x64_lc_adopt(c, k)) {
+                /* Dirty locals the target does not cache are flushed on
+                 * both paths (stores keep the flags), except when the
+                 * branch leaves a loop: then the loop keeps its locals
+                 * dirty and the flush runs on the exit path only. */
+                uint32_t need = c->lc_dirty & (k->kind == X64_CTL_LOOP ? ~k->lc_valid : ~0u);
+                wsbx_label to = k->label;
+                bool stub = need && k->kind != X64_CTL_LOOP && leaves_loop(c, k);
+                if (!stub || c->nexits < MAX_EXIT_STUBS) {
+                        if (stub)
+                                to = exit_stub(c, k, need);
+                        else
+                                x64_lc_flush(c, need);
+                        if (k->kind != X64_CTL_LOOP)
+                                k->targeted = true;
+                        x64_jcc(&c->a, (wsbx_x64_cc)cc, to);
+                        return;
+                }
+                /* Past the bound: the flush goes inline, jumped over. */
+        } else if (k->kind == X64_CTL_LOOP && top_in_slots(c, arity_of(k), k->height) &&
+                   x64_lc_adopt(c, k)) {
                 /* The header's cache was re-established by moves (which
                  * keep the flags) on both paths: one conditional jump. */
                 x64_jcc(&c->a, (wsbx_x64_cc)cc, k->label);
@@ -928,6 +1102,8 @@ static void op_br_table(x64_cc *c, const x64_imm *imm)
 {
         uint32_t n = (uint32_t)imm->a;
         wsbx_gpr idx = x64_vpop_gpr(c);
+        /* Every target then sees clean slots. */
+        x64_lc_flush(c, c->lc_dirty);
         if (!grow(c, (void **)&c->scratch_labels, &c->scratch_cap, c->nctl, sizeof(wsbx_label)))
                 return;
         for (uint32_t i = 0; i < c->nctl; i++)
@@ -1130,23 +1306,27 @@ static inline bool read_imm_fast(x64_cc *c, wsbx_opcode op, x64_imm *imm)
         return read_imm(c, op, imm);
 }
 
-static wsbx_opcode read_op(x64_cc *c);
+static inline wsbx_opcode read_op(x64_cc *c);
 
 /* Before a loop header: looks ahead over (at most the first 128
  * instructions of) the loop body for locals it reads before writing, and
  * loads up to 6 of them into spare registers, so that they enter the
- * header's cache and stay in registers across iterations. The look-ahead
- * reads through a copy of the reader with its own error record and gives
- * up quietly on anything odd; the real pass reports errors. */
+ * header's cache and stay in registers across iterations. Locals the body
+ * writes before reading are loaded too (up to 6 in all) while plenty of
+ * registers stay spare: cached at the header, their new values reach it
+ * by register moves on the back edges instead of stores to their slots.
+ * The look-ahead reads through a copy of the reader with its own error
+ * record and gives up quietly on anything odd; the real pass reports
+ * errors. */
 static void loop_preload(x64_cc *c)
 {
-        enum { MAX_PRELOAD = 6, MAX_SCAN = 128, MAX_SEEN = 32 };
+        enum { MAX_PRELOAD = 6, MAX_SCAN = 128, MAX_SEEN = 32, KEEP_SPARE = 5 };
         wsbx_reader save = c->r;
         wsbx_error dummy;
         c->r.err = &dummy;
-        uint32_t want[MAX_PRELOAD], seen[MAX_SEEN];
-        unsigned nwant = 0, nseen = 0, depth = 0;
-        for (unsigned n = 0; n < MAX_SCAN && nwant < MAX_PRELOAD && nseen < MAX_SEEN; n++) {
+        uint32_t want[2 * MAX_PRELOAD], seen[MAX_SEEN];
+        unsigned nread = 0, nwritten = 0, nseen = 0, depth = 0;
+        for (unsigned n = 0; n < MAX_SCAN && nread < MAX_PRELOAD && nseen < MAX_SEEN; n++) {
                 wsbx_opcode op = read_op(c);
                 if (op == WSBX_OP_INVALID || wsbx_ops[op].imm == WSBX_IMM_SELECT_T)
                         break;
@@ -1169,15 +1349,22 @@ static void loop_preload(x64_cc *c)
                         if (old)
                                 continue;
                         seen[nseen++] = (uint32_t)imm.a;
+                        /* Read-first locals fill want[] from the front,
+                         * written-first ones from the back. */
                         if (op == WSBX_OP_local_get)
-                                want[nwant++] = (uint32_t)imm.a;
+                                want[nread++] = (uint32_t)imm.a;
+                        else if (nwritten < MAX_PRELOAD)
+                                want[2 * MAX_PRELOAD - 1 - nwritten++] = (uint32_t)imm.a;
                 }
         }
         c->r = save;
-        for (unsigned i = 0; i < nwant; i++) {
-                uint32_t x = want[i];
+        unsigned loaded = 0;
+        for (unsigned j = 0; j < nread + nwritten && loaded < MAX_PRELOAD; j++) {
+                bool written = j >= nread;
+                uint32_t x = written ? want[2 * MAX_PRELOAD - 1 - (j - nread)] : want[j];
                 wsbx_valtype t = c->local_type[x];
-                uint32_t m = c->lc_valid & (x64_is_float_type(t) ? ~0xffffu : 0xffffu);
+                bool xmm = x64_is_float_type(t);
+                uint32_t m = c->lc_valid & (xmm ? ~0xffffu : 0xffffu);
                 bool cached = false;
                 while (m && !cached) {
                         unsigned b = (unsigned)__builtin_ctz(m);
@@ -1186,21 +1373,28 @@ static void loop_preload(x64_cc *c)
                 }
                 if (cached || !x64_have_spare(c, t))
                         continue;
-                if (x64_is_float_type(t)) {
+                if (written) {
+                        uint32_t spare = xmm ? XMM_POOL & ~c->xmm_used & ~(c->lc_valid >> LC_XMM)
+                                             : GPR_POOL & ~c->gpr_used & ~c->lc_valid;
+                        if (__builtin_popcount(spare) < KEEP_SPARE + 1)
+                                continue;
+                }
+                loaded++;
+                if (xmm) {
                         unsigned r = x64_alloc_xmm(c);
                         x64_load_typed(c, t, r, x64_local(c, x));
                         x64_free_xmm(c, r);
-                        x64_lc_note(c, t, r, x);
+                        x64_lc_note(c, t, r, x, false);
                 } else {
                         wsbx_gpr r = x64_alloc_gpr(c);
                         x64_load_typed(c, t, r, x64_local(c, x));
                         x64_free_gpr(c, r);
-                        x64_lc_note(c, t, r, x);
+                        x64_lc_note(c, t, r, x, false);
                 }
         }
 }
 
-static wsbx_opcode read_op(x64_cc *c)
+static inline wsbx_opcode read_op(x64_cc *c)
 {
         uint8_t b;
         uint32_t sub;
@@ -1389,6 +1583,43 @@ static void emit_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
         }
 }
 
+/* Before an instruction followed by if or br_if: the flushes that branch
+ * will need, done now, so that they do not land between a compare and
+ * its fused conditional jump (which then could not be macro-fused).
+ * Flushing early is always correct, only maybe sooner than needed. */
+static void flush_before_branch(x64_cc *c)
+{
+        if (*c->r.p == 0x04) {
+                x64_lc_flush(c, c->lc_dirty);
+                return;
+        }
+        wsbx_reader r = c->r;
+        wsbx_error dummy;
+        r.err = &dummy;
+        uint8_t op;
+        uint32_t depth;
+        if (!wsbx_read_u8(&r, &op) || !wsbx_read_u32(&r, &depth) || depth >= c->nctl)
+                return;
+        const x64_ctl *k = &c->ctl[c->nctl - 1 - depth];
+        if (k->kind == X64_CTL_FUNC || (k->kind != X64_CTL_LOOP && leaves_loop(c, k)))
+                return;
+        uint32_t keep = 0;
+        if (k->kind == X64_CTL_LOOP) {
+                /* Dirty header locals reach the header by moves. */
+                for (uint32_t d = c->lc_dirty; d;) {
+                        unsigned b = (unsigned)__builtin_ctz(d);
+                        d &= d - 1;
+                        for (uint32_t h = k->lc_valid; h;) {
+                                unsigned hb = (unsigned)__builtin_ctz(h);
+                                h &= h - 1;
+                                if (k->lc_local[hb] == c->lc_local[b])
+                                        keep |= 1u << b;
+                        }
+                }
+        }
+        x64_lc_flush(c, c->lc_dirty & ~keep);
+}
+
 static void compile_body(x64_cc *c)
 {
         while (c->nctl > 0 && c->fail == WSBX_OK) {
@@ -1425,6 +1656,9 @@ static void compile_body(x64_cc *c)
                         }
                         continue;
                 }
+                if (c->lc_dirty && c->r.p < c->r.end && (*c->r.p == 0x04 || *c->r.p == 0x0d) &&
+                    (op < WSBX_OP_block || op > WSBX_OP_call_indirect))
+                        flush_before_branch(c);
                 emit_op(c, op, &imm);
         }
         if (c->fail == WSBX_OK && c->nctl > 0)
@@ -1504,6 +1738,8 @@ static void ctx_delete(void *ctx)
         free(c->stack);
         free(c->ctl);
         free(c->stubs);
+        free(c->exits);
+        free(c->kpool);
         free(c->scratch_labels);
         free(c->where);
         free(c);
@@ -1520,7 +1756,10 @@ static void begin_unit(x64_cc *c, wsbx_csink *out, wsbx_error *err)
         c->sp = c->max_sp = 0;
         c->nctl = 0;
         c->nstubs = 0;
+        c->nexits = 0;
+        c->nkpool = 0;
         c->gpr_used = c->xmm_used = 0;
+        memset(c->shared, 0, sizeof c->shared);
         c->out_size = 0;
         c->unreachable = false;
         c->dead_depth = 0;
@@ -1569,7 +1808,9 @@ static wsbx_errkind compile_function(void *ctx, uint32_t func, wsbx_csink *out, 
         compile_body(c);
         if (c->fail)
                 return c->fail;
+        emit_exit_stubs(c);
         emit_trap_stubs(c);
+        emit_const_pool(c);
 
         uint64_t frame = (uint64_t)c->slots_base + 16ull * c->max_sp + c->out_size;
         frame = (frame + 15) & ~15ull;

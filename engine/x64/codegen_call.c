@@ -143,7 +143,8 @@ static void call_finish(x64_cc *c, const wsbx_functype *ft, uint32_t ret_off)
         x64_truncate(c, c->sp - ft->nparams);
         c->gpr_used = 0;
         c->xmm_used = 0;
-        x64_lc_clear(c);
+        memset(c->shared, 0, sizeof c->shared);
+        x64_lc_drop(c);
         if (ft->nresults == 1) {
                 wsbx_valtype t = ft->results[0];
                 if (x64_is_float_type(t)) {

@@ -153,15 +153,17 @@ static uint64_t f64_bits(double d)
         return u;
 }
 
-/* xmm15 = the constant with bit pattern k, through r11. */
+/* xmm15 = the constant with bit pattern k, from the constant pool. */
 static void const_to_xtmp(x64_cc *c, wsbx_valtype t, uint64_t k)
 {
         if (k == 0) {
                 op3(c, X64_XORPS, XTMP, XTMP, XTMP);
                 return;
         }
-        x64_mov_ri(&c->a, is_f32(t) ? X64_32 : X64_64, SCRATCH, k);
-        op2(c, is_f32(t) ? X64_MOVD_XG : X64_MOVQ_XG, XTMP, SCRATCH, 0);
+        if (is_f32(t))
+                x64_sse_rm(&c->a, X64_MOVSS, XTMP, x64_const_mem(c, (uint32_t)k, 0));
+        else
+                x64_sse_rm(&c->a, X64_MOVSD, XTMP, x64_const_mem(c, k, 0));
 }
 
 /* xmm15 = the sign bit of type t (sign) or every bit but the sign. Built
@@ -215,7 +217,7 @@ static void sign_op(x64_cc *c, wsbx_valtype t, const x64_val *v, int how)
                 x64_push_slot(c, t);
                 return;
         }
-        unsigned x = v->reg;
+        unsigned x = x64_to_xmm(c, v);
         sign_mask(c, t, how != SIGN_CLEAR);
         op3(c, how == SIGN_CLEAR ? X64_ANDPS : how == SIGN_FLIP ? X64_XORPS : X64_ORPS, x, x, XTMP);
         x64_push_reg(c, t, x);
@@ -258,7 +260,8 @@ enum { ROUND_NEAREST = 8 | 0, ROUND_FLOOR = 8 | 1, ROUND_CEIL = 8 | 2, ROUND_TRU
 static void op_binary(x64_cc *c, wsbx_valtype t, wsbx_x64_sse op, bool commutative)
 {
         x64_val rhs = x64_vpop(c), lhs = x64_vpop(c);
-        if (commutative && lhs.kind != X64_V_REG && rhs.kind == X64_V_REG) {
+        if (commutative && (lhs.kind != X64_V_REG || (x64_shared(c, &lhs) && !x64_stealable(c, &lhs))) &&
+            rhs.kind == X64_V_REG && (!x64_shared(c, &rhs) || x64_stealable(c, &rhs))) {
                 x64_val tmp = lhs;
                 lhs = rhs;
                 rhs = tmp;
@@ -268,8 +271,12 @@ static void op_binary(x64_cc *c, wsbx_valtype t, wsbx_x64_sse op, bool commutati
                 /* Scalar forms read only 4 or 8 bytes: a slot is a fine
                  * operand whatever its alignment. */
                 op3m(c, op, d, x64_slot(c, rhs.pos));
+        } else if (rhs.kind == X64_V_CONST) {
+                /* From the constant pool (16-byte aligned). */
+                op3m(c, op, d, x64_const_mem(c, t == WSBX_F32 ? (uint32_t)rhs.k : rhs.k, 0));
         } else {
-                unsigned r = x64_to_xmm(c, &rhs);
+                /* Only read: a shared register serves as it is. */
+                unsigned r = rhs.kind == X64_V_REG ? rhs.reg : x64_to_xmm(c, &rhs);
                 op3(c, op, d, d, r);
                 x64_free_xmm(c, r);
         }

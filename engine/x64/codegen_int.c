@@ -16,10 +16,13 @@
  * (WSBX_TRAP_MEMORY_OOB); otherwise the end of the access is compared with
  * the memory's current size first.
  *
- * Locals live in frame slots that are always current (write-through); the
- * local cache (target.h) remembers which free registers still hold which
- * locals, so local.get is often a register copy. A builtin call writes the
- * argument registers without allocating them, so it empties the cache.
+ * Locals live in frame slots; the local cache (target.h) remembers which
+ * registers hold which locals, so local.get of a cached local shares its
+ * register with the operand stack (instructions read it where it is), and
+ * local.set of a register value only notes it (a dirty entry, written
+ * back when the register is needed or at a label). A builtin call writes
+ * the argument registers without allocating them, so it flushes and
+ * empties the cache.
  */
 #include "x64/target.h"
 
@@ -49,6 +52,20 @@ static void evict_from(x64_cc *c, x64_val *o, wsbx_gpr r)
                 x64_free_gpr(c, r);
                 o->reg = (uint8_t)n;
         }
+}
+
+/* Whether v is in a register the caller may write (after x64_to_gpr,
+ * which may take a shared one over). */
+static bool owned_reg(const x64_cc *c, const x64_val *v)
+{
+        return v->kind == X64_V_REG && (!x64_shared(c, v) || x64_stealable(c, v));
+}
+
+/* A register holding popped value v, to be read only and then freed with
+ * x64_free_gpr: v's own register even when shared. */
+static wsbx_gpr src_gpr(x64_cc *c, const x64_val *v)
+{
+        return v->kind == X64_V_REG ? (wsbx_gpr)v->reg : x64_to_gpr(c, v);
 }
 
 static uint64_t trunc_to(wsbx_valtype t, uint64_t v)
@@ -84,10 +101,29 @@ static void binop_alu(x64_cc *c, wsbx_valtype t, wsbx_x64_alu op, bool commutati
                 x64_push_const(c, t, fold_alu(op, t, lhs.k, rhs.k));
                 return;
         }
-        if (commutative && lhs.kind != X64_V_REG && rhs.kind == X64_V_REG) {
+        if (commutative && !owned_reg(c, &lhs) && owned_reg(c, &rhs)) {
                 x64_val tmp = lhs;
                 lhs = rhs;
                 rhs = tmp;
+        }
+        if ((op == X64_ADD || op == X64_SUB) && x64_shared(c, &lhs) && !x64_stealable(c, &lhs)) {
+                /* A shared left operand is not copied first: lea puts the
+                 * sum in a new register (32-bit lea truncates as i32.add
+                 * does). */
+                int64_t k = (int32_t)(uint32_t)rhs.k;
+                if (op == X64_SUB)
+                        k = -k;
+                bool reg = op == X64_ADD && rhs.kind == X64_V_REG;
+                if (reg || (rhs.kind == X64_V_CONST && fits_i32(rhs.k) && k == (int32_t)k)) {
+                        wsbx_gpr d = x64_alloc_gpr(c);
+                        x64_lea(&c->a, sz, d,
+                                reg ? x64_mem_idx((wsbx_gpr)lhs.reg, (wsbx_gpr)rhs.reg, 1, 0)
+                                    : x64_mem((wsbx_gpr)lhs.reg, (int32_t)k));
+                        x64_release(c, &lhs);
+                        x64_release(c, &rhs);
+                        x64_push_reg(c, t, d);
+                        return;
+                }
         }
         wsbx_gpr d = x64_to_gpr(c, &lhs);
         if (rhs.kind == X64_V_CONST && is_imm(t, rhs.k)) {
@@ -95,7 +131,7 @@ static void binop_alu(x64_cc *c, wsbx_valtype t, wsbx_x64_alu op, bool commutati
         } else if (rhs.kind == X64_V_SLOT) {
                 x64_alu_rm(&c->a, op, sz, d, x64_slot(c, rhs.pos));
         } else {
-                wsbx_gpr r = x64_to_gpr(c, &rhs);
+                wsbx_gpr r = src_gpr(c, &rhs);
                 x64_alu_rr(&c->a, op, sz, d, r);
                 x64_free_gpr(c, r);
         }
@@ -110,12 +146,20 @@ static void op_mul(x64_cc *c, wsbx_valtype t)
                 x64_push_const(c, t, trunc_to(t, lhs.k * rhs.k));
                 return;
         }
-        if (lhs.kind == X64_V_CONST || (lhs.kind != X64_V_REG && rhs.kind == X64_V_REG)) {
+        if (lhs.kind == X64_V_CONST || (!owned_reg(c, &lhs) && owned_reg(c, &rhs))) {
                 x64_val tmp = lhs;
                 lhs = rhs;
                 rhs = tmp;
         }
         if (rhs.kind == X64_V_CONST && is_imm(t, rhs.k)) {
+                /* The three-operand form reads a shared register as it is. */
+                if (!owned_reg(c, &lhs) && lhs.kind == X64_V_REG) {
+                        wsbx_gpr d = x64_alloc_gpr(c);
+                        x64_imul_rri(&c->a, sz, d, (wsbx_gpr)lhs.reg, (int32_t)(uint32_t)rhs.k);
+                        x64_release(c, &lhs);
+                        x64_push_reg(c, t, d);
+                        return;
+                }
                 wsbx_gpr s = x64_to_gpr(c, &lhs);
                 x64_imul_rri(&c->a, sz, s, s, (int32_t)(uint32_t)rhs.k);
                 x64_push_reg(c, t, s);
@@ -125,7 +169,7 @@ static void op_mul(x64_cc *c, wsbx_valtype t)
         if (rhs.kind == X64_V_SLOT) {
                 x64_imul_rm(&c->a, sz, d, x64_slot(c, rhs.pos));
         } else {
-                wsbx_gpr r = x64_to_gpr(c, &rhs);
+                wsbx_gpr r = src_gpr(c, &rhs);
                 x64_imul_rr(&c->a, sz, d, r);
                 x64_free_gpr(c, r);
         }
@@ -142,7 +186,11 @@ static void op_divrem(x64_cc *c, wsbx_valtype t, bool is_signed, bool is_rem)
         uint64_t minus1 = trunc_to(t, ~0ull);
 
         /* rax takes the dividend, rdx the high half; the divisor goes
-         * anywhere else. */
+         * anywhere else (the divisor is only read, so it may be shared
+         * with the local cache; the dividend may not, unless it is not
+         * already in rax, since then it is copied there). */
+        if (lhs.kind == X64_V_REG && lhs.reg == X64_RAX)
+                x64_own(c, &lhs);
         evict_from(c, &rhs, X64_RAX);
         evict_from(c, &rhs, X64_RDX);
         evict_from(c, &lhs, X64_RDX);
@@ -152,7 +200,7 @@ static void op_divrem(x64_cc *c, wsbx_valtype t, bool is_signed, bool is_rem)
         x64_load_into_gpr(c, &lhs, X64_RAX);
         if (lhs.kind == X64_V_REG && lhs.reg != X64_RAX)
                 x64_free_gpr(c, lhs.reg);
-        wsbx_gpr r = x64_to_gpr(c, &rhs);
+        wsbx_gpr r = src_gpr(c, &rhs);
 
         bool k = rhs.kind == X64_V_CONST;
         if (!k || trunc_to(t, rhs.k) == 0) {
@@ -234,6 +282,18 @@ static void op_shift(x64_cc *c, wsbx_valtype t, wsbx_x64_shift op)
                 return;
         }
         if (rhs.kind == X64_V_CONST) {
+                unsigned k = (unsigned)(rhs.k & mask);
+                if (op == X64_SHL && k >= 1 && k <= 3 && x64_shared(c, &lhs) && !x64_stealable(c, &lhs)) {
+                        /* A shared register shifted by 1-3 into a new one:
+                         * lea computes it without a copy first. */
+                        wsbx_gpr d = x64_alloc_gpr(c);
+                        wsbx_gpr s = (wsbx_gpr)lhs.reg;
+                        x64_lea(&c->a, sz, d,
+                                k == 1 ? x64_mem_idx(s, s, 1, 0) : x64_mem_idx(X64_NOREG, s, 1u << k, 0));
+                        x64_release(c, &lhs);
+                        x64_push_reg(c, t, d);
+                        return;
+                }
                 wsbx_gpr d = x64_to_gpr(c, &lhs);
                 if (rhs.k & mask)
                         x64_shift_ri(&c->a, op, sz, d, (uint8_t)(rhs.k & mask));
@@ -361,7 +421,7 @@ static void op_compare(x64_cc *c, wsbx_valtype t, wsbx_x64_cc cc)
                 rhs = tmp;
                 cc = cc_swap(cc);
         }
-        wsbx_gpr l = x64_to_gpr(c, &lhs);
+        wsbx_gpr l = src_gpr(c, &lhs);
         if (rhs.kind == X64_V_CONST && is_imm(t, rhs.k)) {
                 if (rhs.k == 0 && (cc == X64_CC_E || cc == X64_CC_NE))
                         x64_test_rr(&c->a, sz, l, l);
@@ -370,7 +430,7 @@ static void op_compare(x64_cc *c, wsbx_valtype t, wsbx_x64_cc cc)
         } else if (rhs.kind == X64_V_SLOT) {
                 x64_alu_rm(&c->a, X64_CMP, sz, l, x64_slot(c, rhs.pos));
         } else {
-                wsbx_gpr r = x64_to_gpr(c, &rhs);
+                wsbx_gpr r = src_gpr(c, &rhs);
                 x64_alu_rr(&c->a, X64_CMP, sz, l, r);
                 x64_free_gpr(c, r);
         }
@@ -415,7 +475,7 @@ static void op_extend(x64_cc *c, wsbx_valtype to, wsbx_x64_ext kind)
                 d = x64_alloc_gpr(c);
                 x64_load(&c->a, kind, d, x64_slot(c, v.pos));
         } else {
-                d = (wsbx_gpr)v.reg;
+                d = x64_to_gpr(c, &v);
                 x64_extend(&c->a, kind, d, d);
         }
         x64_push_reg(c, to, d);
@@ -536,7 +596,8 @@ wsbx_x64_mem x64_mem_operand(x64_cc *c, uint64_t offset, unsigned size, wsbx_gpr
                         *owned = r;
                         return x64_mem_idx(X64_R15, r, 1, 0);
                 }
-                wsbx_gpr r = x64_to_gpr(c, &idx);
+                /* Only read: a shared register serves as it is. */
+                wsbx_gpr r = src_gpr(c, &idx);
                 *owned = r;
                 return x64_mem_idx(X64_R15, r, 1, (int32_t)offset);
         }
@@ -576,9 +637,11 @@ static void op_load(x64_cc *c, const x64_imm *imm, wsbx_valtype t, wsbx_x64_ext 
                 x64_push_reg(c, t, d);
                 return;
         }
-        wsbx_gpr d = owned != X64_NOREG ? owned : x64_alloc_gpr(c);
+        wsbx_gpr d = owned != X64_NOREG && !c->shared[owned] ? owned : x64_alloc_gpr(c);
         x64_trap_here(c, WSBX_TRAP_MEMORY_OOB);
         x64_load(&c->a, kind, d, m);
+        if (owned != X64_NOREG && owned != d)
+                x64_free_gpr(c, owned);
         x64_push_reg(c, t, d);
 }
 
@@ -589,7 +652,7 @@ static void op_store(x64_cc *c, const x64_imm *imm, unsigned size)
         wsbx_x64_mem m = x64_mem_operand(c, imm->b, size, &owned);
         wsbx_x64_size sz = size == 1 ? X64_8 : size == 2 ? X64_16 : size == 4 ? X64_32 : X64_64;
         if (x64_is_float_type(v.type)) {
-                unsigned r = x64_to_xmm(c, &v);
+                unsigned r = v.kind == X64_V_REG ? v.reg : x64_to_xmm(c, &v);
                 x64_trap_here(c, WSBX_TRAP_MEMORY_OOB);
                 x64_store_typed(c, v.type, m, r);
                 x64_free_xmm(c, r);
@@ -597,7 +660,7 @@ static void op_store(x64_cc *c, const x64_imm *imm, unsigned size)
                 x64_trap_here(c, WSBX_TRAP_MEMORY_OOB);
                 x64_mov_mi(&c->a, sz, m, (int32_t)(uint32_t)v.k);
         } else {
-                wsbx_gpr r = x64_to_gpr(c, &v);
+                wsbx_gpr r = src_gpr(c, &v);
                 x64_trap_here(c, WSBX_TRAP_MEMORY_OOB);
                 x64_mov_mr(&c->a, sz, m, r);
                 x64_free_gpr(c, r);
@@ -640,6 +703,7 @@ void x64_call_builtin(x64_cc *c, wsbx_builtin b, const x64_val *args, unsigned n
         x64_call_m(&c->a, x64_mem(X64_RAX, 8 * (int32_t)b));
         c->gpr_used = 0;
         c->xmm_used = 0;
+        memset(c->shared, 0, sizeof c->shared);
 }
 
 static void push_rax(x64_cc *c, wsbx_valtype t)
@@ -771,11 +835,14 @@ static unsigned lc_find(const x64_cc *c, uint32_t x)
         return 32;
 }
 
+/* Drops x's entry without storing it: x is about to be overwritten. */
 static void lc_forget_local(x64_cc *c, uint32_t x)
 {
         unsigned b = lc_find(c, x);
-        if (b < 32)
+        if (b < 32) {
                 c->lc_valid &= ~(1u << b);
+                c->lc_dirty &= ~(1u << b);
+        }
 }
 
 static void reg_copy(x64_cc *c, wsbx_valtype t, unsigned d, unsigned s)
@@ -792,13 +859,14 @@ void x64_local_get(x64_cc *c, uint32_t x)
         unsigned base = x64_is_float_type(t) ? LC_XMM : 0;
         unsigned b = lc_find(c, x);
         if (b < 32) {
-                /* A copy keeps the cached register for the next get; when
-                 * only cached registers are free, alloc_for hands out this
-                 * one (dropping the entry) and no move is needed. */
-                unsigned d = alloc_for(c, t);
-                if (d != b - base)
-                        reg_copy(c, t, d, b - base);
-                x64_push_reg(c, t, d);
+                /* The stack shares the cached register: no move; whoever
+                 * needs to write the value copies it (x64_to_gpr). */
+                if (base)
+                        c->xmm_used |= 1u << (b - base);
+                else
+                        c->gpr_used |= 1u << b;
+                c->shared[b]++;
+                x64_push_reg(c, t, b - base);
                 return;
         }
         /* A miss loads into a register the stack owns; keeping a cached
@@ -814,10 +882,9 @@ void x64_local_set(x64_cc *c, uint32_t x, bool tee)
         lc_forget_local(c, x);
         if (tee) {
                 const x64_val *top = &c->stack[c->sp - 1];
-                x64_store_val(c, top, x64_local(c, x));
                 /* The stack owns the value's register, so a copy is what
-                 * gets cached (a loop's back edge then moves it, rather
-                 * than reloading the slot just stored). */
+                 * gets cached (dirty); without a spare register the value
+                 * goes to the slot. */
                 if (top->kind == X64_V_REG && x64_have_spare(c, top->type)) {
                         wsbx_valtype t = top->type;
                         unsigned s = top->reg;
@@ -827,11 +894,16 @@ void x64_local_set(x64_cc *c, uint32_t x, bool tee)
                                 x64_free_xmm(c, d);
                         else
                                 x64_free_gpr(c, d);
-                        x64_lc_note(c, t, d, x);
+                        x64_lc_note(c, t, d, x, true);
+                } else {
+                        x64_store_val(c, top, x64_local(c, x));
                 }
                 return;
         }
         x64_val v = x64_vpop(c);
+        /* A register caches one local: another local's register is
+         * copied. */
+        x64_own(c, &v);
         if (v.kind == X64_V_CONST && v.type != WSBX_V128 && x64_have_spare(c, v.type)) {
                 /* Cached from the start: typically a loop counter's first
                  * value, which then reaches the loop header in a register. */
@@ -840,10 +912,13 @@ void x64_local_set(x64_cc *c, uint32_t x, bool tee)
                 v.kind = X64_V_REG;
                 v.reg = (uint8_t)r;
         }
+        if (v.kind == X64_V_REG) {
+                /* The register becomes free and caches x, dirty. */
+                x64_release(c, &v);
+                x64_lc_note(c, v.type, v.reg, x, true);
+                return;
+        }
         x64_store_val(c, &v, x64_local(c, x));
-        x64_release(c, &v);
-        if (v.kind == X64_V_REG)
-                x64_lc_note(c, v.type, v.reg, x);
 }
 
 /* Whether the current cache includes loop k's header cache. */
@@ -870,6 +945,21 @@ void x64_lc_restore(x64_cc *c, const x64_ctl *k)
         x64_move mv[32];
         unsigned n = 0;
         uint32_t load = 0;
+        /* At the header only its own locals may be dirty. */
+        uint32_t keep = 0;
+        for (uint32_t d = c->lc_dirty; d;) {
+                unsigned b = (unsigned)__builtin_ctz(d);
+                d &= d - 1;
+                for (uint32_t h = k->lc_valid; h;) {
+                        unsigned hb = (unsigned)__builtin_ctz(h);
+                        h &= h - 1;
+                        if (k->lc_local[hb] == c->lc_local[b]) {
+                                keep |= 1u << b;
+                                break;
+                        }
+                }
+        }
+        x64_lc_flush(c, c->lc_dirty & ~keep);
         uint32_t m = k->lc_valid;
         while (m) {
                 unsigned b = (unsigned)__builtin_ctz(m);
@@ -928,6 +1018,7 @@ bool x64_lc_adopt(x64_cc *c, const x64_ctl *k)
                         h &= h - 1;
                         if (k->lc_local[hb] == c->lc_local[b]) {
                                 c->lc_valid &= ~(1u << b);
+                                c->lc_dirty &= ~(1u << b);
                                 break;
                         }
                 }
@@ -937,7 +1028,7 @@ bool x64_lc_adopt(x64_cc *c, const x64_ctl *k)
                 unsigned b = (unsigned)__builtin_ctz(h);
                 h &= h - 1;
                 uint32_t x = k->lc_local[b];
-                x64_lc_note(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x);
+                x64_lc_note(c, c->local_type[x], b >= LC_XMM ? b - LC_XMM : b, x, true);
         }
         return true;
 }

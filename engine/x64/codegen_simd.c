@@ -153,14 +153,21 @@ void x64_vconst(x64_cc *c, unsigned d, uint64_t lo, uint64_t hi)
                 x64_v3(c, X64_PCMPEQD, d, d, d, 0);
                 return;
         }
-        x64_mov_ri(&c->a, X64_64, SCRATCH, lo);
-        x64_v2(c, X64_MOVQ_XG, d, SCRATCH, 0);
-        if (hi == lo) {
-                x64_v3(c, X64_PUNPCKLQDQ, d, d, d, 0);
-        } else if (hi) {
-                x64_mov_ri(&c->a, X64_64, SCRATCH, hi);
-                vinsert(c, X64_PINSRQ, d, SCRATCH, 1);
+        vload(c, X64_MOVDQA, d, x64_const_mem(c, lo, hi), 0);
+}
+
+void x64_v3k(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned a, uint64_t lo, uint64_t hi)
+{
+        wsbx_x64_mem m = x64_const_mem(c, lo, hi);
+        if (avx(c)) {
+                mark(c, x64_avx_features(op));
+                x64_avx_rrmi(&c->a, op, d, a, m, 0);
+                return;
         }
+        mark(c, x64_sse_features(op));
+        if (d != a)
+                x64_sse_rr(&c->a, X64_MOVAPS, d, a);
+        x64_sse_rm(&c->a, op, d, m);
 }
 
 void x64_vnot(x64_cc *c, unsigned r)
@@ -196,7 +203,11 @@ static void flag_result(x64_cc *c, wsbx_x64_cc cc)
 /* d = a op b for a plain two-operand instruction; the result reuses a. */
 static void binop(x64_cc *c, wsbx_x64_sse op)
 {
-        unsigned b = pop_x(c), a = pop_x(c);
+        /* b is only read: a register shared with the local cache serves
+         * as it is. */
+        x64_val vb = x64_vpop(c);
+        unsigned b = vb.kind == X64_V_REG ? vb.reg : x64_to_xmm(c, &vb);
+        unsigned a = pop_x(c);
         x64_v3(c, op, a, a, b, 0);
         x64_free_xmm(c, b);
         push_x(c, a);
@@ -394,8 +405,7 @@ static void op_shuffle(x64_cc *c, const x64_imm *imm)
 static void op_swizzle(x64_cc *c)
 {
         unsigned s = pop_x(c), a = pop_x(c);
-        x64_vconst(c, XSCRATCH, 0x7070707070707070ull, 0x7070707070707070ull);
-        x64_v3(c, X64_PADDUSB, s, s, XSCRATCH, 0);
+        x64_v3k(c, X64_PADDUSB, s, s, 0x7070707070707070ull, 0x7070707070707070ull);
         x64_v3(c, X64_PSHUFB, a, a, s, 0);
         x64_free_xmm(c, s);
         push_x(c, a);

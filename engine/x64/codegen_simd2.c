@@ -37,6 +37,14 @@ static void vconst_splat(x64_cc *c, unsigned d, uint64_t k, unsigned width)
         x64_vconst(c, d, v, v);
 }
 
+/* d = a op (k in every lane of `width` bytes), the constant read from the
+ * pool as the operation's memory operand. */
+static void vop_splat(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned a, uint64_t k, unsigned width)
+{
+        uint64_t v = x64_splat64(k, width);
+        x64_v3k(c, op, d, a, v, v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Shifts                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -89,8 +97,7 @@ static void shift_const(x64_cc *c, unsigned width, unsigned kind, unsigned a, un
                 /* The 16-bit shift moved bits across the byte boundary:
                  * keep each byte's own. */
                 uint64_t m = kind == SH_L ? (0xffu << k) & 0xff : 0xffu >> k;
-                vconst_splat(c, XSCRATCH, m, 1);
-                x64_v3(c, X64_PAND, a, a, XSCRATCH, 0);
+                vop_splat(c, X64_PAND, a, a, m, 1);
         }
 }
 
@@ -232,22 +239,17 @@ static void op_extadd(x64_cc *c, wsbx_opcode op)
                 x64_vmov(c, a, XSCRATCH);
                 break;
         case WSBX_OP_i16x8_extadd_pairwise_i8x16_u:
-                vconst_splat(c, XSCRATCH, 1, 1);
-                x64_v3(c, X64_PMADDUBSW, a, a, XSCRATCH, 0);
+                vop_splat(c, X64_PMADDUBSW, a, a, 1, 1);
                 break;
         case WSBX_OP_i32x4_extadd_pairwise_i16x8_s:
-                vconst_splat(c, XSCRATCH, 1, 2);
-                x64_v3(c, X64_PMADDWD, a, a, XSCRATCH, 0);
+                vop_splat(c, X64_PMADDWD, a, a, 1, 2);
                 break;
         default:
                 /* pmaddwd is signed: bias each lane by -0x8000, add the
                  * pairs, then add the 2 * 0x8000 back. */
-                vconst_splat(c, XSCRATCH, 0x8000, 2);
-                x64_v3(c, X64_PXOR, a, a, XSCRATCH, 0);
-                vconst_splat(c, XSCRATCH, 1, 2);
-                x64_v3(c, X64_PMADDWD, a, a, XSCRATCH, 0);
-                vconst_splat(c, XSCRATCH, 0x10000, 4);
-                x64_v3(c, X64_PADDD, a, a, XSCRATCH, 0);
+                vop_splat(c, X64_PXOR, a, a, 0x8000, 2);
+                vop_splat(c, X64_PMADDWD, a, a, 1, 2);
+                vop_splat(c, X64_PADDD, a, a, 0x10000, 4);
                 break;
         }
         push_x(c, a);

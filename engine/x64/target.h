@@ -23,20 +23,36 @@
  * register, a constant or "in its slot". Stack position i has a fixed
  * 16-byte spill slot in the frame (x64_slot), so spilling never moves a
  * value anywhere but to its own slot. Constants stay constants until an
- * instruction needs them in a register or as an immediate. Locals live in
- * frame slots (params beyond the registers in the caller's frame).
+ * instruction needs them in a register or as an immediate; float and SIMD
+ * constants are then read from the function's constant pool (after the
+ * trap stubs, RIP-relative). Locals live in frame slots (params beyond the
+ * registers in the caller's frame).
  *
  * Locals are cached in registers within straight-line code (Liftoff's
- * idea, write-through): local.set stores to the slot and remembers that
- * the now free register still holds the value; local.get of a cached local
- * copies the register instead of loading. A cache entry lives only while
- * its register is free: allocating or claiming the register drops it, and
- * so does every label (loop header, else, a targeted end), call and
- * builtin call, since code there may have been reached another way or the
- * register clobbered. Code that writes a register must own it. A loop is
- * the exception: its header keeps the cache it was entered with, and every
- * back edge moves or loads those locals into those registers before it
- * jumps (the slots are always current, so a load is always possible).
+ * idea): local.set remembers that the now free register holds the value,
+ * and local.get of a cached local pushes a stack entry that shares the
+ * register (counted in shared[]; it is read where it is, and copied only
+ * by an instruction that writes its operand: x64_to_gpr / x64_to_xmm;
+ * the copy is skipped when the next instruction sets that same local, as
+ * in x = x + 1, and the register changes hands instead). While shared, a
+ * register is in use and nobody writes it, so its cache entry stays true.
+ * The slot is written back lazily: a cache entry may be dirty (its slot
+ * is stale; lc_dirty), and a dirty entry is stored to its slot (flushed)
+ * before anything could need the slot: before its register is allocated
+ * or claimed, before a call or builtin call, before every edge to a label
+ * but a loop header (an if's else, a block's or if's end; a br_if that
+ * leaves a loop flushes on its taken side only), and before a back edge
+ * for the locals the header does not cache. A cache entry lives only
+ * while its register is free or shared: allocating or claiming the register drops
+ * it, and so does every label (else, a targeted end), call and builtin
+ * call, since code there may have been reached another way or the
+ * register clobbered. Code that writes a register must own it (or flush
+ * first). A loop is the exception: its header keeps the cache it was
+ * entered with, all of it counted dirty, and every back edge moves or
+ * loads those locals into those registers before it jumps (a local not
+ * cached has a current slot, so a load is always possible). Code that
+ * emits a flush (an allocation, a claim) must run on every path: no
+ * handler allocates between its own internal jumps and labels.
  *
  * Merges are canonical: on entering a block, loop or if every register
  * value on the stack is spilled; a branch stores the values it carries into
@@ -61,6 +77,9 @@
  *
  *   - pops operands with x64_vpop (any kind) then x64_to_xmm / x64_to_gpr
  *     to get a register it owns, or x64_vpop_xmm / x64_vpop_gpr directly;
+ *     a popped X64_V_REG value may be shared with the local cache
+ *     (x64_shared): its register may be read (then x64_release'd) but
+ *     never written, pushed as a result only unchanged (same bits);
  *     a popped x64_val that is X64_V_SLOT may be used as a memory operand
  *     (x64_slot(c, c->sp)) only before the next push;
  *   - allocates result registers with x64_alloc_xmm / x64_alloc_gpr (may
@@ -113,12 +132,14 @@ typedef struct x64_ctl {
         bool else_seen;
         bool if_reachable; /* if: the then-arm's end was reachable */
         uint32_t height;   /* stack height below the params */
+        uint32_t nloops;   /* loops among this entry and those below it */
         uint32_t nparams, nresults;
         const wsbx_valtype *params, *results;
         wsbx_label label;  /* branch target: end, or a loop's header */
         wsbx_label else_label;
         /* loop: the local cache at the header, which every back edge
-         * re-establishes (lc_local as in x64_cc). */
+         * re-establishes (lc_local as in x64_cc; every entry counts as
+         * dirty at the header). */
         uint32_t lc_valid;
         uint32_t lc_local[32];
 } x64_ctl;
@@ -129,6 +150,21 @@ typedef struct x64_imm {
         uint32_t lane;
         const uint8_t *p;  /* br_table: first target; v128/shuffle: the bytes */
 } x64_imm;
+
+/* A constant pool entry: 16 bytes emitted after the trap stubs. */
+typedef struct x64_kconst {
+        uint64_t lo, hi;
+        wsbx_label label;
+} x64_kconst;
+
+/* An exit stub: a br_if leaving a loop jumps here, after the function
+ * body, to flush the dirty locals of `mask` (registers as lc_local says)
+ * and jump on to `target`. */
+typedef struct x64_exitstub {
+        wsbx_label label, target;
+        uint32_t mask;
+        uint32_t lc_local[32];
+} x64_exitstub;
 
 /* A trap stub: a ud2 emitted after the function body. */
 typedef struct x64_trapstub {
@@ -174,11 +210,18 @@ typedef struct x64_cc {
 
         /* Registers in use (by stack entries or by popped operands). */
         uint32_t gpr_used, xmm_used;
+        /* Per register (bit numbering of lc_valid): how many stack entries
+         * or popped operands share it with the local cache (local.get of
+         * a cached local). A shared register is in use and never written:
+         * x64_to_gpr / x64_to_xmm copy it; freeing a reference counts
+         * down, and the last one frees the register. */
+        uint8_t shared[32];
 
         /* The local cache: bit b of lc_valid says free register b (a gpr
          * number, or LC_XMM + an xmm number) holds the current value of
-         * local lc_local[b], which its slot holds too (write-through). */
-        uint32_t lc_valid;
+         * local lc_local[b]; its slot holds it too unless bit b of
+         * lc_dirty (a subset of lc_valid) is set. */
+        uint32_t lc_valid, lc_dirty;
         uint32_t lc_local[32];
         /* A hint per local: the bit that may cache it (trusted only when
          * that bit is valid and names the local). */
@@ -186,6 +229,11 @@ typedef struct x64_cc {
 
         x64_trapstub *stubs;
         uint32_t nstubs, stubs_cap;
+        x64_exitstub *exits;
+        uint32_t nexits, exits_cap;
+        /* The constant pool (x64_const_mem). */
+        x64_kconst *kpool;
+        uint32_t nkpool, kpool_cap;
         wsbx_label *scratch_labels; /* br_table targets, per depth */
         uint32_t scratch_cap;
         uint16_t *where;         /* argument assignment of a call */
@@ -236,7 +284,7 @@ void x64_push_const(x64_cc *c, wsbx_valtype t, uint64_t k);
 void x64_push_slot(x64_cc *c, wsbx_valtype t);
 x64_val x64_vpop(x64_cc *c);
 /* Puts a popped value in a register the caller owns (the value's own
- * register when it has one). */
+ * register when it has one and does not share it; a copy otherwise). */
 wsbx_gpr x64_to_gpr(x64_cc *c, const x64_val *v);
 unsigned x64_to_xmm(x64_cc *c, const x64_val *v);
 /* As x64_to_gpr, into a given register (claimed by the caller first). */
@@ -253,18 +301,47 @@ static inline unsigned x64_vpop_xmm(x64_cc *c)
 }
 /* Releases a popped value's register, if any. */
 void x64_release(x64_cc *c, const x64_val *v);
+/* Whether v is a register value shared with the local cache. */
+static inline bool x64_shared(const x64_cc *c, const x64_val *v)
+{
+        return v->kind == X64_V_REG &&
+               c->shared[x64_is_float_type(v->type) ? 16 + v->reg : v->reg] != 0;
+}
+/* Makes a shared register value an owned one (a copy). */
+void x64_own(x64_cc *c, x64_val *v);
+/* Whether x64_to_gpr / x64_to_xmm will take shared v's register over
+ * rather than copy it: v is its only reference and the next instruction
+ * is local.set of the local it caches (whose old value dies there). */
+bool x64_stealable(const x64_cc *c, const x64_val *v);
 
 /* Spills every register value on the stack to its slot. */
 void x64_spill_all(x64_cc *c);
 
 /* The local cache (see the top of this file). */
 #define LC_XMM 16
+/* Stores the dirty entries among the bits of `mask` to their slots (they
+ * stay cached, now clean). Emits only stores: the flags survive. */
+void x64_lc_flush_dirty(x64_cc *c, uint32_t mask);
+static inline void x64_lc_flush(x64_cc *c, uint32_t mask)
+{
+        if (mask & c->lc_dirty)
+                x64_lc_flush_dirty(c, mask);
+}
+/* Drops the whole cache without storing (the registers were clobbered or
+ * no path reaches here). */
+static inline void x64_lc_drop(x64_cc *c)
+{
+        c->lc_valid = c->lc_dirty = 0;
+}
+/* Flushes every dirty entry, then drops the cache. */
 static inline void x64_lc_clear(x64_cc *c)
 {
-        c->lc_valid = 0;
+        x64_lc_flush(c, c->lc_dirty);
+        x64_lc_drop(c);
 }
-/* Records that free register `reg` of t's class holds local x. */
-void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x);
+/* Records that free register `reg` of t's class holds local x; `dirty`:
+ * the slot does not (the caller dropped any earlier entry of reg). */
+void x64_lc_note(x64_cc *c, wsbx_valtype t, unsigned reg, uint32_t x, bool dirty);
 /* Whether a register of t's class is free and caches nothing. */
 bool x64_have_spare(const x64_cc *c, wsbx_valtype t);
 /* Spills stack entry i if it is in a register. */
@@ -287,6 +364,10 @@ void x64_store_val(x64_cc *c, const x64_val *v, wsbx_x64_mem m);
 
 /* A ud2 stub for `kind` at the current wasm offset. */
 wsbx_label x64_trap_label(x64_cc *c, wsbx_trap kind);
+/* [rip + L]: a 16-byte aligned constant hi:lo in the function's pool,
+ * emitted after the trap stubs (equal constants share an entry). A legacy
+ * SSE instruction may take it as its m128 operand. */
+wsbx_x64_mem x64_const_mem(x64_cc *c, uint64_t lo, uint64_t hi);
 /* Records the next instruction as one that may fault with `kind`. */
 void x64_trap_here(x64_cc *c, wsbx_trap kind);
 /* Records the current code offset against the current wasm offset. */
@@ -338,8 +419,9 @@ void x64_local_get(x64_cc *c, uint32_t x);
 void x64_local_set(x64_cc *c, uint32_t x, bool tee);
 /* Whether the current local cache includes loop k's header cache. */
 bool x64_lc_satisfies(const x64_cc *c, const x64_ctl *k);
-/* On a back edge to loop k, before the jump: re-establishes the header's
- * cache (moves from registers caching the locals now, else loads). */
+/* On a back edge to loop k, before the jump: flushes the dirty locals the
+ * header does not cache, then re-establishes the header's cache (moves
+ * from registers caching the locals now, else loads). */
 void x64_lc_restore(x64_cc *c, const x64_ctl *k);
 /* Like x64_lc_restore, and the restored cache becomes the current one;
  * false (nothing emitted) when a header register is owned by the stack. */
@@ -377,13 +459,18 @@ uint32_t x64_assign_args(const wsbx_functype *ft, uint16_t *where, uint32_t *nst
  *               pmovsx, cvt, round, movq)
  *   x64_vshift  d = s shifted by imm (the /digit rows)
  *   x64_vmov    d = s
- *   x64_vconst  d = the 128-bit constant hi:lo (may use r11)
+ *   x64_vconst  d = the 128-bit constant hi:lo (zeros and ones by an
+ *               idiom, others loaded from the constant pool)
+ *   x64_v3k     d = a op the constant hi:lo, read from the constant pool
+ *               as the instruction's memory operand (V3 rows without an
+ *               immediate; uses no scratch register)
  *   x64_vnot    r = ~r (uses xmm15) */
 void x64_v3(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned a, unsigned b, uint8_t imm);
 void x64_v2(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned s, uint8_t imm);
 void x64_vshift(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned s, uint8_t imm);
 void x64_vmov(x64_cc *c, unsigned d, unsigned s);
 void x64_vconst(x64_cc *c, unsigned d, uint64_t lo, uint64_t hi);
+void x64_v3k(x64_cc *c, wsbx_x64_sse op, unsigned d, unsigned a, uint64_t lo, uint64_t hi);
 void x64_vnot(x64_cc *c, unsigned r);
 
 /* A constant with `b` in every lane of the given width in bytes. */

@@ -18,17 +18,15 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2c
+;;   f: jb 0x26
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: add ebx,0x5
-;;   25: mov eax,ebx
-;;   27: mov rsp,rbp
-;;   2a: pop rbp
-;;   2b: ret
-;;   2c: ud2
+;;   1c: lea ebx,[rdi+0x5]
+;;   1f: mov eax,ebx
+;;   21: mov rsp,rbp
+;;   24: pop rbp
+;;   25: ret
+;;   26: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -47,55 +45,49 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x34
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov rbx,rdi
-;;   25: mov r8,rsi
-;;   28: cmp ebx,r8d
-;;   2b: jb 0x31
-;;   31: mov eax,0x1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   1c: mov DWORD PTR [rbp-0x20],esi
+;;   1f: mov DWORD PTR [rbp-0x18],edi
+;;   22: cmp edi,esi
+;;   24: jb 0x2a
+;;   2a: mov eax,0x1
+;;   2f: mov rsp,rbp
+;;   32: pop rbp
+;;   33: ret
+;;   34: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x38
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov QWORD PTR [rbp-0x18],rdi
-;;   20: mov QWORD PTR [rbp-0x20],rsi
-;;   24: mov rbx,rdi
-;;   27: mov r8,rsi
-;;   2a: mov rcx,r8
-;;   2d: shl rbx,cl
-;;   30: mov rax,rbx
-;;   33: mov rsp,rbp
-;;   36: pop rbp
-;;   37: ret
-;;   38: ud2
+;;   1c: mov rcx,rsi
+;;   1f: mov rbx,rdi
+;;   22: shl rbx,cl
+;;   25: mov rax,rbx
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x39
+;;   f: jb 0x35
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: bsr ebx,ebx
-;;   25: mov r11d,0x3f
-;;   2b: cmove ebx,r11d
-;;   2f: xor ebx,0x1f
-;;   32: mov eax,ebx
-;;   34: mov rsp,rbp
-;;   37: pop rbp
-;;   38: ret
-;;   39: ud2
+;;   1c: mov ebx,edi
+;;   1e: bsr ebx,ebx
+;;   21: mov r11d,0x3f
+;;   27: cmove ebx,r11d
+;;   2b: xor ebx,0x1f
+;;   2e: mov eax,ebx
+;;   30: mov rsp,rbp
+;;   33: pop rbp
+;;   34: ret
+;;   35: ud2

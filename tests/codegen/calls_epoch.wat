@@ -16,96 +16,89 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x34
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov r11,QWORD PTR [r14+0x8]
-;;   23: mov r11,QWORD PTR [r11]
-;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0x3c
-;;   30: mov rbx,rdi
-;;   33: mov eax,ebx
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
-;;   3c: ud2
+;;   1c: mov r11,QWORD PTR [r14+0x8]
+;;   20: mov r11,QWORD PTR [r11]
+;;   23: cmp r11,QWORD PTR [r14+0x10]
+;;   27: jae 0x36
+;;   2d: mov eax,edi
+;;   2f: mov rsp,rbp
+;;   32: pop rbp
+;;   33: ret
+;;   34: ud2
+;;   36: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0xa2
+;;   f: jb 0x9c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov r11,QWORD PTR [r14+0x8]
-;;   23: mov r11,QWORD PTR [r11]
-;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0xa4
-;;   30: mov rbx,rdi
-;;   33: lea r12,[r14+0x50]
-;;   37: mov rdi,rbx
-;;   3a: mov r13,r14
-;;   3d: mov r14,QWORD PTR [r12+0x10]
-;;   42: call QWORD PTR [r12]
-;;   46: mov r14,QWORD PTR [rbp-0x8]
-;;   4a: mov rdi,rax
-;;   4d: call 0xffffffffffffffc0
-;;   52: mov ebx,0x0
-;;   57: mov r11,QWORD PTR [r14+0x40]
-;;   5b: cmp rbx,QWORD PTR [r11+0x8]
-;;   5f: jae 0xa6
-;;   65: mov r11,QWORD PTR [r11]
-;;   68: mov r12,QWORD PTR [r11+rbx*8]
-;;   6c: mov r11d,ebx
-;;   6f: test r12,r12
-;;   72: je 0xa8
-;;   78: mov r11,QWORD PTR [r14+0x38]
-;;   7c: mov r11d,DWORD PTR [r11]
-;;   7f: cmp r11d,DWORD PTR [r12+0x18]
-;;   84: jne 0xaa
-;;   8a: mov rdi,rax
-;;   8d: mov r13,r14
-;;   90: mov r14,QWORD PTR [r12+0x10]
-;;   95: call QWORD PTR [r12]
-;;   99: mov r14,QWORD PTR [rbp-0x8]
-;;   9d: mov rsp,rbp
-;;   a0: pop rbp
-;;   a1: ret
+;;   1c: mov r11,QWORD PTR [r14+0x8]
+;;   20: mov r11,QWORD PTR [r11]
+;;   23: cmp r11,QWORD PTR [r14+0x10]
+;;   27: jae 0x9e
+;;   2d: mov DWORD PTR [rbp-0x18],edi
+;;   30: lea r12,[r14+0x50]
+;;   34: mov r13,r14
+;;   37: mov r14,QWORD PTR [r12+0x10]
+;;   3c: call QWORD PTR [r12]
+;;   40: mov r14,QWORD PTR [rbp-0x8]
+;;   44: mov rdi,rax
+;;   47: call 0xffffffffffffffc0
+;;   4c: mov ebx,0x0
+;;   51: mov r11,QWORD PTR [r14+0x40]
+;;   55: cmp rbx,QWORD PTR [r11+0x8]
+;;   59: jae 0xa0
+;;   5f: mov r11,QWORD PTR [r11]
+;;   62: mov r12,QWORD PTR [r11+rbx*8]
+;;   66: mov r11d,ebx
+;;   69: test r12,r12
+;;   6c: je 0xa2
+;;   72: mov r11,QWORD PTR [r14+0x38]
+;;   76: mov r11d,DWORD PTR [r11]
+;;   79: cmp r11d,DWORD PTR [r12+0x18]
+;;   7e: jne 0xa4
+;;   84: mov rdi,rax
+;;   87: mov r13,r14
+;;   8a: mov r14,QWORD PTR [r12+0x10]
+;;   8f: call QWORD PTR [r12]
+;;   93: mov r14,QWORD PTR [rbp-0x8]
+;;   97: mov rsp,rbp
+;;   9a: pop rbp
+;;   9b: ret
+;;   9c: ud2
+;;   9e: ud2
+;;   a0: ud2
 ;;   a2: ud2
 ;;   a4: ud2
-;;   a6: ud2
-;;   a8: ud2
-;;   aa: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x59
+;;   f: jb 0x50
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov r11,QWORD PTR [r14+0x8]
-;;   23: mov r11,QWORD PTR [r11]
-;;   26: cmp r11,QWORD PTR [r14+0x10]
-;;   2a: jae 0x5b
-;;   30: mov r11,QWORD PTR [r14+0x8]
-;;   34: mov r11,QWORD PTR [r11]
-;;   37: cmp r11,QWORD PTR [r14+0x10]
-;;   3b: jae 0x5d
-;;   41: mov rbx,rdi
-;;   44: sub ebx,0x1
-;;   47: mov DWORD PTR [rbp-0x18],ebx
-;;   4a: mov rsi,rbx
-;;   4d: test ebx,ebx
-;;   4f: mov rdi,rsi
-;;   52: jne 0x30
-;;   54: mov rsp,rbp
-;;   57: pop rbp
-;;   58: ret
-;;   59: ud2
-;;   5b: ud2
-;;   5d: ud2
+;;   1c: mov r11,QWORD PTR [r14+0x8]
+;;   20: mov r11,QWORD PTR [r11]
+;;   23: cmp r11,QWORD PTR [r14+0x10]
+;;   27: jae 0x52
+;;   2d: mov r11,QWORD PTR [r14+0x8]
+;;   31: mov r11,QWORD PTR [r11]
+;;   34: cmp r11,QWORD PTR [r14+0x10]
+;;   38: jae 0x54
+;;   3e: lea ebx,[rdi-0x1]
+;;   41: mov rsi,rbx
+;;   44: test ebx,ebx
+;;   46: mov rdi,rsi
+;;   49: jne 0x2d
+;;   4b: mov rsp,rbp
+;;   4e: pop rbp
+;;   4f: ret
+;;   50: ud2
+;;   52: ud2
+;;   54: ud2

@@ -18,15 +18,16 @@
 ;;   f: jb 0x6a
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: mov r11d,0x2
-;;   28: cmp ebx,r11d
-;;   2b: cmovae ebx,r11d
-;;   2f: lea r11,[rip+0xa] # 0x40
-;;   36: movsxd rbx,DWORD PTR [r11+rbx*4]
-;;   3a: add r11,rbx
-;;   3d: jmp r11
+;;   1c: mov ebx,edi
+;;   1e: mov DWORD PTR [rbp-0x18],edi
+;;   21: mov r11d,0x2
+;;   27: cmp ebx,r11d
+;;   2a: cmovae ebx,r11d
+;;   2e: lea r11,[rip+0xb] # 0x40
+;;   35: movsxd rbx,DWORD PTR [r11+rbx*4]
+;;   39: add r11,rbx
+;;   3c: jmp r11
+;;   3f: nop
 ;;   40: or al,0x0
 ;;   42: add BYTE PTR [rax],al
 ;;   44: (bad)
@@ -51,16 +52,14 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x34
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov QWORD PTR [rbp-0x10],rdi
-;;   20: mov DWORD PTR [rbp-0x18],esi
-;;   23: mov rbx,rsi
-;;   26: mov r11,QWORD PTR [rbp-0x10]
-;;   2a: mov DWORD PTR [r11],ebx
-;;   2d: mov DWORD PTR [r11+0x10],0x1
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   20: mov r11,QWORD PTR [rbp-0x10]
+;;   24: mov DWORD PTR [r11],esi
+;;   27: mov DWORD PTR [r11+0x10],0x1
+;;   2f: mov rsp,rbp
+;;   32: pop rbp
+;;   33: ret
+;;   34: ud2

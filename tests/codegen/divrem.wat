@@ -13,70 +13,60 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x51
+;;   f: jb 0x42
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov rbx,rdi
-;;   25: mov r8,rsi
-;;   28: mov eax,ebx
-;;   2a: test r8d,r8d
-;;   2d: je 0x53
-;;   33: cmp r8d,0xffffffff
-;;   37: jne 0x48
-;;   3d: cmp eax,0x80000000
-;;   42: je 0x55
-;;   48: cdq
-;;   49: idiv r8d
-;;   4c: mov rsp,rbp
-;;   4f: pop rbp
-;;   50: ret
-;;   51: ud2
-;;   53: ud2
-;;   55: ud2
+;;   1c: mov eax,edi
+;;   1e: test esi,esi
+;;   20: je 0x44
+;;   26: cmp esi,0xffffffff
+;;   29: jne 0x3a
+;;   2f: cmp eax,0x80000000
+;;   34: je 0x46
+;;   3a: cdq
+;;   3b: idiv esi
+;;   3d: mov rsp,rbp
+;;   40: pop rbp
+;;   41: ret
+;;   42: ud2
+;;   44: ud2
+;;   46: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x54
+;;   f: jb 0x46
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov QWORD PTR [rbp-0x18],rdi
-;;   20: mov QWORD PTR [rbp-0x20],rsi
-;;   24: mov rbx,rdi
-;;   27: mov r8,rsi
-;;   2a: mov rax,rbx
-;;   2d: test r8,r8
-;;   30: je 0x56
-;;   36: cmp r8,0xffffffffffffffff
-;;   3a: jne 0x47
-;;   40: xor edx,edx
-;;   42: jmp 0x4c
-;;   47: cqo
-;;   49: idiv r8
-;;   4c: mov rax,rdx
-;;   4f: mov rsp,rbp
-;;   52: pop rbp
-;;   53: ret
-;;   54: ud2
-;;   56: ud2
+;;   1c: mov rax,rdi
+;;   1f: test rsi,rsi
+;;   22: je 0x48
+;;   28: cmp rsi,0xffffffffffffffff
+;;   2c: jne 0x39
+;;   32: xor edx,edx
+;;   34: jmp 0x3e
+;;   39: cqo
+;;   3b: idiv rsi
+;;   3e: mov rax,rdx
+;;   41: mov rsp,rbp
+;;   44: pop rbp
+;;   45: ret
+;;   46: ud2
+;;   48: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x32
+;;   f: jb 0x2c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: mov eax,ebx
-;;   24: mov ebx,0xa
-;;   29: xor edx,edx
-;;   2b: div ebx
-;;   2d: mov rsp,rbp
-;;   30: pop rbp
-;;   31: ret
-;;   32: ud2
+;;   1c: mov eax,edi
+;;   1e: mov ebx,0xa
+;;   23: xor edx,edx
+;;   25: div ebx
+;;   27: mov rsp,rbp
+;;   2a: pop rbp
+;;   2b: ret
+;;   2c: ud2

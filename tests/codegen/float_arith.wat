@@ -20,176 +20,167 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x38
+;;   f: jb 0x2b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: addss xmm2,xmm3
-;;   30: movaps xmm0,xmm2
-;;   33: mov rsp,rbp
-;;   36: pop rbp
-;;   37: ret
-;;   38: ud2
+;;   1c: movaps xmm2,xmm0
+;;   1f: addss xmm2,xmm1
+;;   23: movaps xmm0,xmm2
+;;   26: mov rsp,rbp
+;;   29: pop rbp
+;;   2a: ret
+;;   2b: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x45
+;;   f: jb 0x3f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movsd QWORD PTR [rbp-0x30],xmm1
-;;   29: movaps xmm1,xmm0
-;;   2c: movsd QWORD PTR [rbp-0x40],xmm1
-;;   31: jmp 0x36
-;;   36: movsd xmm0,QWORD PTR [rbp-0x30]
-;;   3b: divsd xmm0,QWORD PTR [rbp-0x40]
-;;   40: mov rsp,rbp
-;;   43: pop rbp
-;;   44: ret
-;;   45: ud2
+;;   1c: movsd QWORD PTR [rbp-0x30],xmm0
+;;   21: movsd QWORD PTR [rbp-0x40],xmm0
+;;   26: movsd QWORD PTR [rbp-0x18],xmm0
+;;   2b: jmp 0x30
+;;   30: movsd xmm0,QWORD PTR [rbp-0x30]
+;;   35: divsd xmm0,QWORD PTR [rbp-0x40]
+;;   3a: mov rsp,rbp
+;;   3d: pop rbp
+;;   3e: ret
+;;   3f: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x36
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pcmpeqd xmm15,xmm15
-;;   29: pslld xmm15,0x1f
-;;   2f: xorps xmm1,xmm15
-;;   33: movaps xmm0,xmm1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pcmpeqd xmm15,xmm15
+;;   24: pslld xmm15,0x1f
+;;   2a: xorps xmm1,xmm15
+;;   2e: movaps xmm0,xmm1
+;;   31: mov rsp,rbp
+;;   34: pop rbp
+;;   35: ret
+;;   36: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3c
+;;   f: jb 0x39
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movsd QWORD PTR [rbp-0x30],xmm1
-;;   29: jmp 0x2e
-;;   2e: and BYTE PTR [rbp-0x29],0x7f
-;;   32: movsd xmm0,QWORD PTR [rbp-0x30]
-;;   37: mov rsp,rbp
-;;   3a: pop rbp
-;;   3b: ret
-;;   3c: ud2
+;;   1c: movsd QWORD PTR [rbp-0x30],xmm0
+;;   21: movsd QWORD PTR [rbp-0x18],xmm0
+;;   26: jmp 0x2b
+;;   2b: and BYTE PTR [rbp-0x29],0x7f
+;;   2f: movsd xmm0,QWORD PTR [rbp-0x30]
+;;   34: mov rsp,rbp
+;;   37: pop rbp
+;;   38: ret
+;;   39: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4b
+;;   f: jb 0x41
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: pcmpeqd xmm15,xmm15
-;;   31: psllq xmm15,0x3f
-;;   37: andps xmm3,xmm15
-;;   3b: andnps xmm15,xmm2
-;;   3f: orps xmm3,xmm15
-;;   43: movaps xmm0,xmm3
-;;   46: mov rsp,rbp
-;;   49: pop rbp
-;;   4a: ret
-;;   4b: ud2
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: pcmpeqd xmm15,xmm15
+;;   27: psllq xmm15,0x3f
+;;   2d: andps xmm3,xmm15
+;;   31: andnps xmm15,xmm2
+;;   35: orps xmm3,xmm15
+;;   39: movaps xmm0,xmm3
+;;   3c: mov rsp,rbp
+;;   3f: pop rbp
+;;   40: ret
+;;   41: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x36
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pcmpeqd xmm15,xmm15
-;;   29: pslld xmm15,0x1f
-;;   2f: orps xmm1,xmm15
-;;   33: movaps xmm0,xmm1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pcmpeqd xmm15,xmm15
+;;   24: pslld xmm15,0x1f
+;;   2a: orps xmm1,xmm15
+;;   2e: movaps xmm0,xmm1
+;;   31: mov rsp,rbp
+;;   34: pop rbp
+;;   35: ret
+;;   36: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x32
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: roundsd xmm1,xmm1,0x8
-;;   2a: movaps xmm0,xmm1
-;;   2d: mov rsp,rbp
-;;   30: pop rbp
-;;   31: ret
-;;   32: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: roundsd xmm1,xmm1,0x8
+;;   25: movaps xmm0,xmm1
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x32
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: roundss xmm1,xmm1,0x9
-;;   2a: movaps xmm0,xmm1
-;;   2d: mov rsp,rbp
-;;   30: pop rbp
-;;   31: ret
-;;   32: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: roundss xmm1,xmm1,0x9
+;;   25: movaps xmm0,xmm1
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x30
+;;   f: jb 0x2b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: sqrtss xmm1,xmm1
-;;   28: movaps xmm0,xmm1
-;;   2b: mov rsp,rbp
-;;   2e: pop rbp
-;;   2f: ret
-;;   30: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: sqrtss xmm1,xmm1
+;;   23: movaps xmm0,xmm1
+;;   26: mov rsp,rbp
+;;   29: pop rbp
+;;   2a: ret
+;;   2b: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x37
+;;   f: jb 0x2c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: xorps xmm0,xmm0
-;;   1f: movabs r11,0x3ff8000000000000
-;;   29: movq xmm1,r11
-;;   2e: mulsd xmm0,xmm1
-;;   32: mov rsp,rbp
-;;   35: pop rbp
-;;   36: ret
-;;   37: ud2
+;;   1f: mulsd xmm0,QWORD PTR [rip+0x9] # 0x30
+;;   27: mov rsp,rbp
+;;   2a: pop rbp
+;;   2b: ret
+;;   2c: ud2
+;;   2e: xchg ax,ax
+;;   30: add BYTE PTR [rax],al
+;;   32: add BYTE PTR [rax],al
+;;   34: add BYTE PTR [rax],al
+;;   36: clc
+;;   37: (bad)

@@ -16,22 +16,58 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x32
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: ucomiss xmm2,xmm3
+;;   25: seta bl
+;;   28: movzx ebx,bl
+;;   2b: mov eax,ebx
+;;   2d: mov rsp,rbp
+;;   30: pop rbp
+;;   31: ret
+;;   32: ud2
+;; function 1:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x40]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x33
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: ucomisd xmm2,xmm3
+;;   26: setae bl
+;;   29: movzx ebx,bl
+;;   2c: mov eax,ebx
+;;   2e: mov rsp,rbp
+;;   31: pop rbp
+;;   32: ret
+;;   33: ud2
+;; function 2:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x40]
+;;   c: cmp r11,QWORD PTR [r14]
 ;;   f: jb 0x3c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomiss xmm3,xmm2
-;;   2f: seta bl
-;;   32: movzx ebx,bl
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: ucomiss xmm2,xmm3
+;;   25: sete bl
+;;   28: movzx ebx,bl
+;;   2b: mov r11d,0x0
+;;   31: cmovp ebx,r11d
 ;;   35: mov eax,ebx
 ;;   37: mov rsp,rbp
 ;;   3a: pop rbp
 ;;   3b: ret
 ;;   3c: ud2
-;; function 1:
+;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
@@ -39,62 +75,18 @@
 ;;   f: jb 0x3d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomisd xmm2,xmm3
-;;   30: setae bl
-;;   33: movzx ebx,bl
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: ucomisd xmm2,xmm3
+;;   26: setne bl
+;;   29: movzx ebx,bl
+;;   2c: mov r11d,0x1
+;;   32: cmovp ebx,r11d
 ;;   36: mov eax,ebx
 ;;   38: mov rsp,rbp
 ;;   3b: pop rbp
 ;;   3c: ret
 ;;   3d: ud2
-;; function 2:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x40]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x46
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomiss xmm2,xmm3
-;;   2f: sete bl
-;;   32: movzx ebx,bl
-;;   35: mov r11d,0x0
-;;   3b: cmovp ebx,r11d
-;;   3f: mov eax,ebx
-;;   41: mov rsp,rbp
-;;   44: pop rbp
-;;   45: ret
-;;   46: ud2
-;; function 3:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x40]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x47
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomisd xmm2,xmm3
-;;   30: setne bl
-;;   33: movzx ebx,bl
-;;   36: mov r11d,0x1
-;;   3c: cmovp ebx,r11d
-;;   40: mov eax,ebx
-;;   42: mov rsp,rbp
-;;   45: pop rbp
-;;   46: ret
-;;   47: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -105,9 +97,9 @@
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
 ;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomisd xmm3,xmm2
+;;   26: movaps xmm2,xmm1
+;;   29: movaps xmm3,xmm0
+;;   2c: ucomisd xmm2,xmm3
 ;;   30: jae 0x40
 ;;   36: mov eax,0x1
 ;;   3b: mov rsp,rbp

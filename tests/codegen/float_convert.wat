@@ -18,183 +18,91 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x64
+;;   f: jb 0x5d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: cvttss2si ebx,xmm1
-;;   28: cmp ebx,0x1
-;;   2b: jno 0x5d
-;;   31: ucomiss xmm1,xmm1
-;;   34: jp 0x68
-;;   3a: mov r11d,0xcf000001
-;;   40: movd xmm15,r11d
-;;   45: ucomiss xmm1,xmm15
-;;   49: jbe 0x66
-;;   4f: xorps xmm15,xmm15
-;;   53: ucomiss xmm1,xmm15
-;;   57: jae 0x66
-;;   5d: mov eax,ebx
-;;   5f: mov rsp,rbp
-;;   62: pop rbp
-;;   63: ret
-;;   64: ud2
-;;   66: ud2
-;;   68: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: cvttss2si ebx,xmm1
+;;   23: cmp ebx,0x1
+;;   26: jno 0x56
+;;   2c: ucomiss xmm1,xmm1
+;;   2f: jp 0x61
+;;   35: movss xmm15,DWORD PTR [rip+0x32] # 0x70
+;;   3e: ucomiss xmm1,xmm15
+;;   42: jbe 0x5f
+;;   48: xorps xmm15,xmm15
+;;   4c: ucomiss xmm1,xmm15
+;;   50: jae 0x5f
+;;   56: mov eax,ebx
+;;   58: mov rsp,rbp
+;;   5b: pop rbp
+;;   5c: ret
+;;   5d: ud2
+;;   5f: ud2
+;;   61: ud2
+;;   63: nop WORD PTR [rax+rax*1+0x0]
+;;   6c: nop DWORD PTR [rax+0x0]
+;;   70: add DWORD PTR [rax],eax
+;;   72: add bh,cl
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4c
+;;   f: jb 0x47
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: cvttsd2si rbx,xmm1
-;;   29: mov r11,rbx
-;;   2c: shr r11,0x20
-;;   30: je 0x45
-;;   36: ucomisd xmm1,xmm1
-;;   3a: jp 0x4e
-;;   40: jmp 0x50
-;;   45: mov eax,ebx
-;;   47: mov rsp,rbp
-;;   4a: pop rbp
-;;   4b: ret
-;;   4c: ud2
-;;   4e: ud2
-;;   50: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: cvttsd2si rbx,xmm1
+;;   24: mov r11,rbx
+;;   27: shr r11,0x20
+;;   2b: je 0x40
+;;   31: ucomisd xmm1,xmm1
+;;   35: jp 0x49
+;;   3b: jmp 0x4b
+;;   40: mov eax,ebx
+;;   42: mov rsp,rbp
+;;   45: pop rbp
+;;   46: ret
+;;   47: ud2
+;;   49: ud2
+;;   4b: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x7f
+;;   f: jb 0x74
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movabs r11,0x43e0000000000000
-;;   2e: movq xmm15,r11
-;;   33: ucomisd xmm1,xmm15
-;;   38: jp 0x83
-;;   3e: jae 0x57
-;;   44: cvttsd2si rbx,xmm1
-;;   49: test rbx,rbx
-;;   4c: js 0x81
-;;   52: jmp 0x77
-;;   57: subsd xmm1,xmm15
-;;   5c: cvttsd2si rbx,xmm1
-;;   61: test rbx,rbx
-;;   64: js 0x81
-;;   6a: movabs r11,0x8000000000000000
-;;   74: or rbx,r11
-;;   77: mov rax,rbx
-;;   7a: mov rsp,rbp
-;;   7d: pop rbp
-;;   7e: ret
-;;   7f: ud2
-;;   81: ud2
-;;   83: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: movsd xmm15,QWORD PTR [rip+0x58] # 0x80
+;;   28: ucomisd xmm1,xmm15
+;;   2d: jp 0x78
+;;   33: jae 0x4c
+;;   39: cvttsd2si rbx,xmm1
+;;   3e: test rbx,rbx
+;;   41: js 0x76
+;;   47: jmp 0x6c
+;;   4c: subsd xmm1,xmm15
+;;   51: cvttsd2si rbx,xmm1
+;;   56: test rbx,rbx
+;;   59: js 0x76
+;;   5f: movabs r11,0x8000000000000000
+;;   69: or rbx,r11
+;;   6c: mov rax,rbx
+;;   6f: mov rsp,rbp
+;;   72: pop rbp
+;;   73: ret
+;;   74: ud2
+;;   76: ud2
+;;   78: ud2
+;;   7a: nop WORD PTR [rax+rax*1+0x0]
+;;   80: add BYTE PTR [rax],al
+;;   82: add BYTE PTR [rax],al
+;;   84: add BYTE PTR [rax],al
+;;   86: loopne 0xcb
 ;; function 3:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x58
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: cvttss2si ebx,xmm1
-;;   28: cmp ebx,0x1
-;;   2b: jno 0x51
-;;   31: xorps xmm15,xmm15
-;;   35: ucomiss xmm1,xmm15
-;;   39: jp 0x4f
-;;   3f: jb 0x51
-;;   45: mov ebx,0x7fffffff
-;;   4a: jmp 0x51
-;;   4f: xor ebx,ebx
-;;   51: mov eax,ebx
-;;   53: mov rsp,rbp
-;;   56: pop rbp
-;;   57: ret
-;;   58: ud2
-;; function 4:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x55
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: cvttsd2si rbx,xmm1
-;;   29: mov r11,rbx
-;;   2c: shr r11,0x20
-;;   30: je 0x4e
-;;   36: xorps xmm15,xmm15
-;;   3a: ucomisd xmm1,xmm15
-;;   3f: mov ebx,0x0
-;;   44: mov r11d,0xffffffff
-;;   4a: cmova ebx,r11d
-;;   4e: mov eax,ebx
-;;   50: mov rsp,rbp
-;;   53: pop rbp
-;;   54: ret
-;;   55: ud2
-;; function 5:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x79
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: mov r11d,0x5f000000
-;;   2a: movd xmm15,r11d
-;;   2f: ucomiss xmm1,xmm15
-;;   33: jae 0x50
-;;   39: cvttss2si rbx,xmm1
-;;   3e: mov r11d,0x0
-;;   44: test rbx,rbx
-;;   47: cmovs rbx,r11
-;;   4b: jmp 0x71
-;;   50: subss xmm1,xmm15
-;;   55: cvttss2si rbx,xmm1
-;;   5a: mov r11,rbx
-;;   5d: sar r11,0x3f
-;;   61: or rbx,r11
-;;   64: movabs r11,0x8000000000000000
-;;   6e: or rbx,r11
-;;   71: mov rax,rbx
-;;   74: mov rsp,rbp
-;;   77: pop rbp
-;;   78: ret
-;;   79: ud2
-;; function 6:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2f
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: xorps xmm0,xmm0
-;;   25: cvtsi2ss xmm0,rbx
-;;   2a: mov rsp,rbp
-;;   2d: pop rbp
-;;   2e: ret
-;;   2f: ud2
-;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
@@ -202,52 +110,143 @@
 ;;   f: jb 0x53
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov QWORD PTR [rbp-0x18],rdi
-;;   20: mov rbx,rdi
-;;   23: xorps xmm0,xmm0
-;;   26: test rbx,rbx
-;;   29: js 0x39
-;;   2f: cvtsi2sd xmm0,rbx
-;;   34: jmp 0x4e
-;;   39: mov r11,rbx
-;;   3c: shr r11,1
-;;   3f: and ebx,0x1
-;;   42: or r11,rbx
-;;   45: cvtsi2sd xmm0,r11
-;;   4a: addsd xmm0,xmm0
+;;   1c: movaps xmm1,xmm0
+;;   1f: cvttss2si ebx,xmm1
+;;   23: cmp ebx,0x1
+;;   26: jno 0x4c
+;;   2c: xorps xmm15,xmm15
+;;   30: ucomiss xmm1,xmm15
+;;   34: jp 0x4a
+;;   3a: jb 0x4c
+;;   40: mov ebx,0x7fffffff
+;;   45: jmp 0x4c
+;;   4a: xor ebx,ebx
+;;   4c: mov eax,ebx
 ;;   4e: mov rsp,rbp
 ;;   51: pop rbp
 ;;   52: ret
 ;;   53: ud2
+;; function 4:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x50
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm1,xmm0
+;;   1f: cvttsd2si rbx,xmm1
+;;   24: mov r11,rbx
+;;   27: shr r11,0x20
+;;   2b: je 0x49
+;;   31: xorps xmm15,xmm15
+;;   35: ucomisd xmm1,xmm15
+;;   3a: mov ebx,0x0
+;;   3f: mov r11d,0xffffffff
+;;   45: cmova ebx,r11d
+;;   49: mov eax,ebx
+;;   4b: mov rsp,rbp
+;;   4e: pop rbp
+;;   4f: ret
+;;   50: ud2
+;; function 5:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x72
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm1,xmm0
+;;   1f: movss xmm15,DWORD PTR [rip+0x58] # 0x80
+;;   28: ucomiss xmm1,xmm15
+;;   2c: jae 0x49
+;;   32: cvttss2si rbx,xmm1
+;;   37: mov r11d,0x0
+;;   3d: test rbx,rbx
+;;   40: cmovs rbx,r11
+;;   44: jmp 0x6a
+;;   49: subss xmm1,xmm15
+;;   4e: cvttss2si rbx,xmm1
+;;   53: mov r11,rbx
+;;   56: sar r11,0x3f
+;;   5a: or rbx,r11
+;;   5d: movabs r11,0x8000000000000000
+;;   67: or rbx,r11
+;;   6a: mov rax,rbx
+;;   6d: mov rsp,rbp
+;;   70: pop rbp
+;;   71: ret
+;;   72: ud2
+;;   74: nop WORD PTR [rax+rax*1+0x0]
+;;   7d: nop DWORD PTR [rax]
+;;   80: add BYTE PTR [rax],al
+;;   82: add BYTE PTR [rdi+0x0],bl
+;; function 6:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x2b
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: mov ebx,edi
+;;   1e: xorps xmm0,xmm0
+;;   21: cvtsi2ss xmm0,rbx
+;;   26: mov rsp,rbp
+;;   29: pop rbp
+;;   2a: ret
+;;   2b: ud2
+;; function 7:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x4f
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: mov rbx,rdi
+;;   1f: xorps xmm0,xmm0
+;;   22: test rbx,rbx
+;;   25: js 0x35
+;;   2b: cvtsi2sd xmm0,rbx
+;;   30: jmp 0x4a
+;;   35: mov r11,rbx
+;;   38: shr r11,1
+;;   3b: and ebx,0x1
+;;   3e: or r11,rbx
+;;   41: cvtsi2sd xmm0,r11
+;;   46: addsd xmm0,xmm0
+;;   4a: mov rsp,rbp
+;;   4d: pop rbp
+;;   4e: ret
+;;   4f: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x30
+;;   f: jb 0x2b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: cvtsd2ss xmm1,xmm1
-;;   28: movaps xmm0,xmm1
-;;   2b: mov rsp,rbp
-;;   2e: pop rbp
-;;   2f: ret
-;;   30: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: cvtsd2ss xmm1,xmm1
+;;   23: movaps xmm0,xmm1
+;;   26: mov rsp,rbp
+;;   29: pop rbp
+;;   2a: ret
+;;   2b: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x29
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movq rbx,xmm1
-;;   29: mov rax,rbx
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   1c: movq rbx,xmm0
+;;   21: mov rax,rbx
+;;   24: mov rsp,rbp
+;;   27: pop rbp
+;;   28: ret
+;;   29: ud2

@@ -9,48 +9,44 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x58
+;;   f: jb 0x4e
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movss DWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomiss xmm2,xmm3
-;;   2f: jp 0x4c
-;;   35: je 0x44
-;;   3b: minss xmm2,xmm3
-;;   3f: jmp 0x50
-;;   44: orps xmm2,xmm3
-;;   47: jmp 0x50
-;;   4c: addss xmm2,xmm3
-;;   50: movaps xmm0,xmm2
-;;   53: mov rsp,rbp
-;;   56: pop rbp
-;;   57: ret
-;;   58: ud2
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: ucomiss xmm2,xmm3
+;;   25: jp 0x42
+;;   2b: je 0x3a
+;;   31: minss xmm2,xmm3
+;;   35: jmp 0x46
+;;   3a: orps xmm2,xmm3
+;;   3d: jmp 0x46
+;;   42: addss xmm2,xmm3
+;;   46: movaps xmm0,xmm2
+;;   49: mov rsp,rbp
+;;   4c: pop rbp
+;;   4d: ret
+;;   4e: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x59
+;;   f: jb 0x4f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movsd QWORD PTR [rbp-0x18],xmm0
-;;   21: movsd QWORD PTR [rbp-0x20],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: ucomisd xmm2,xmm3
-;;   30: jp 0x4d
-;;   36: je 0x45
-;;   3c: maxsd xmm2,xmm3
-;;   40: jmp 0x51
-;;   45: andps xmm2,xmm3
-;;   48: jmp 0x51
-;;   4d: addsd xmm2,xmm3
-;;   51: movaps xmm0,xmm2
-;;   54: mov rsp,rbp
-;;   57: pop rbp
-;;   58: ret
-;;   59: ud2
+;;   1c: movaps xmm2,xmm0
+;;   1f: movaps xmm3,xmm1
+;;   22: ucomisd xmm2,xmm3
+;;   26: jp 0x43
+;;   2c: je 0x3b
+;;   32: maxsd xmm2,xmm3
+;;   36: jmp 0x47
+;;   3b: andps xmm2,xmm3
+;;   3e: jmp 0x47
+;;   43: addsd xmm2,xmm3
+;;   47: movaps xmm0,xmm2
+;;   4a: mov rsp,rbp
+;;   4d: pop rbp
+;;   4e: ret
+;;   4f: ud2

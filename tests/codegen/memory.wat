@@ -16,17 +16,15 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2e
+;;   f: jb 0x28
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: mov ebx,DWORD PTR [r15+rbx*1+0x8]
-;;   27: mov eax,ebx
-;;   29: mov rsp,rbp
-;;   2c: pop rbp
-;;   2d: ret
-;;   2e: ud2
+;;   1c: mov ebx,DWORD PTR [r15+rdi*1+0x8]
+;;   21: mov eax,ebx
+;;   23: mov rsp,rbp
+;;   26: pop rbp
+;;   27: ret
+;;   28: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
@@ -46,39 +44,34 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x25
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov DWORD PTR [rbp-0x20],esi
-;;   22: mov rbx,rdi
-;;   25: mov r8,rsi
-;;   28: mov BYTE PTR [r15+rbx*1],r8b
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   1c: mov BYTE PTR [r15+rdi*1],sil
+;;   20: mov rsp,rbp
+;;   23: pop rbp
+;;   24: ret
+;;   25: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x4c
+;;   f: jb 0x48
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: mov esi,0xfffffff4
-;;   27: add rsi,rbx
-;;   2a: mov r11,QWORD PTR [r14+0x30]
-;;   2e: cmp rsi,QWORD PTR [r11+0x8]
-;;   32: ja 0x4e
-;;   38: mov r11d,0xfffffff0
-;;   3e: add rbx,r11
-;;   41: mov ebx,DWORD PTR [r15+rbx*1]
-;;   45: mov eax,ebx
-;;   47: mov rsp,rbp
-;;   4a: pop rbp
-;;   4b: ret
-;;   4c: ud2
-;;   4e: ud2
+;;   1c: mov ebx,edi
+;;   1e: mov esi,0xfffffff4
+;;   23: add rsi,rbx
+;;   26: mov r11,QWORD PTR [r14+0x30]
+;;   2a: cmp rsi,QWORD PTR [r11+0x8]
+;;   2e: ja 0x4a
+;;   34: mov r11d,0xfffffff0
+;;   3a: add rbx,r11
+;;   3d: mov ebx,DWORD PTR [r15+rbx*1]
+;;   41: mov eax,ebx
+;;   43: mov rsp,rbp
+;;   46: pop rbp
+;;   47: ret
+;;   48: ud2
+;;   4a: ud2

@@ -10,19 +10,18 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x40
+;;   f: jb 0x3c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: lea rsi,[rbx+0xc]
-;;   26: mov r11,QWORD PTR [r14+0x30]
-;;   2a: cmp rsi,QWORD PTR [r11+0x8]
-;;   2e: ja 0x42
-;;   34: mov ebx,DWORD PTR [r15+rbx*1+0x8]
-;;   39: mov eax,ebx
-;;   3b: mov rsp,rbp
-;;   3e: pop rbp
-;;   3f: ret
-;;   40: ud2
-;;   42: ud2
+;;   1c: mov ebx,edi
+;;   1e: lea rsi,[rbx+0xc]
+;;   22: mov r11,QWORD PTR [r14+0x30]
+;;   26: cmp rsi,QWORD PTR [r11+0x8]
+;;   2a: ja 0x3e
+;;   30: mov ebx,DWORD PTR [r15+rbx*1+0x8]
+;;   35: mov eax,ebx
+;;   37: mov rsp,rbp
+;;   3a: pop rbp
+;;   3b: ret
+;;   3c: ud2
+;;   3e: ud2

@@ -19,204 +19,219 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x55
+;;   f: jb 0x4b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movaps xmm15,xmm3
-;;   30: minps xmm15,xmm2
-;;   34: minps xmm2,xmm3
-;;   37: orps xmm15,xmm2
-;;   3b: cmpunordps xmm2,xmm15
-;;   40: orps xmm15,xmm2
-;;   44: psrld xmm2,0xa
-;;   49: andnps xmm2,xmm15
-;;   4d: movaps xmm0,xmm2
-;;   50: mov rsp,rbp
-;;   53: pop rbp
-;;   54: ret
-;;   55: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: movaps xmm15,xmm2
+;;   26: minps xmm15,xmm3
+;;   2a: minps xmm3,xmm2
+;;   2d: orps xmm15,xmm3
+;;   31: cmpunordps xmm3,xmm15
+;;   36: orps xmm15,xmm3
+;;   3a: psrld xmm3,0xa
+;;   3f: andnps xmm3,xmm15
+;;   43: movaps xmm0,xmm3
+;;   46: mov rsp,rbp
+;;   49: pop rbp
+;;   4a: ret
+;;   4b: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x60
+;;   f: jb 0x56
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movaps xmm15,xmm3
-;;   30: maxpd xmm15,xmm2
-;;   35: maxpd xmm2,xmm3
-;;   39: xorpd xmm2,xmm15
-;;   3e: orpd xmm15,xmm2
-;;   43: subpd xmm15,xmm2
-;;   48: cmpunordpd xmm2,xmm15
-;;   4e: psrlq xmm2,0xd
-;;   53: andnpd xmm2,xmm15
-;;   58: movaps xmm0,xmm2
-;;   5b: mov rsp,rbp
-;;   5e: pop rbp
-;;   5f: ret
-;;   60: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: movaps xmm15,xmm2
+;;   26: maxpd xmm15,xmm3
+;;   2b: maxpd xmm3,xmm2
+;;   2f: xorpd xmm3,xmm15
+;;   34: orpd xmm15,xmm3
+;;   39: subpd xmm15,xmm3
+;;   3e: cmpunordpd xmm3,xmm15
+;;   44: psrlq xmm3,0xd
+;;   49: andnpd xmm3,xmm15
+;;   4e: movaps xmm0,xmm3
+;;   51: mov rsp,rbp
+;;   54: pop rbp
+;;   55: ret
+;;   56: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x37
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: minps xmm3,xmm2
-;;   2f: movaps xmm0,xmm3
-;;   32: mov rsp,rbp
-;;   35: pop rbp
-;;   36: ret
-;;   37: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: minps xmm2,xmm3
+;;   25: movaps xmm0,xmm2
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3b
+;;   f: jb 0x36
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pcmpeqd xmm15,xmm15
-;;   29: psrld xmm15,0x1
-;;   2f: andps xmm1,xmm15
-;;   33: movaps xmm0,xmm1
-;;   36: mov rsp,rbp
-;;   39: pop rbp
-;;   3a: ret
-;;   3b: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pcmpeqd xmm15,xmm15
+;;   24: psrld xmm15,0x1
+;;   2a: andps xmm1,xmm15
+;;   2e: movaps xmm0,xmm1
+;;   31: mov rsp,rbp
+;;   34: pop rbp
+;;   35: ret
+;;   36: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x32
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: roundpd xmm1,xmm1,0x0
-;;   2a: movaps xmm0,xmm1
-;;   2d: mov rsp,rbp
-;;   30: pop rbp
-;;   31: ret
-;;   32: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: roundpd xmm1,xmm1,0x0
+;;   25: movaps xmm0,xmm1
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x6b
+;;   f: jb 0x66
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: xorps xmm15,xmm15
-;;   28: maxps xmm1,xmm15
-;;   2c: pcmpeqd xmm15,xmm15
-;;   31: psrld xmm15,0x1
-;;   37: cvtdq2ps xmm15,xmm15
-;;   3b: movaps xmm2,xmm1
-;;   3e: subps xmm2,xmm15
-;;   42: cmpleps xmm15,xmm2
-;;   47: cvttps2dq xmm2,xmm2
-;;   4b: pxor xmm2,xmm15
-;;   50: pxor xmm15,xmm15
-;;   55: pmaxsd xmm2,xmm15
-;;   5b: cvttps2dq xmm1,xmm1
-;;   5f: paddd xmm1,xmm2
-;;   63: movaps xmm0,xmm1
-;;   66: mov rsp,rbp
-;;   69: pop rbp
-;;   6a: ret
-;;   6b: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: xorps xmm15,xmm15
+;;   23: maxps xmm1,xmm15
+;;   27: pcmpeqd xmm15,xmm15
+;;   2c: psrld xmm15,0x1
+;;   32: cvtdq2ps xmm15,xmm15
+;;   36: movaps xmm2,xmm1
+;;   39: subps xmm2,xmm15
+;;   3d: cmpleps xmm15,xmm2
+;;   42: cvttps2dq xmm2,xmm2
+;;   46: pxor xmm2,xmm15
+;;   4b: pxor xmm15,xmm15
+;;   50: pmaxsd xmm2,xmm15
+;;   56: cvttps2dq xmm1,xmm1
+;;   5a: paddd xmm1,xmm2
+;;   5e: movaps xmm0,xmm1
+;;   61: mov rsp,rbp
+;;   64: pop rbp
+;;   65: ret
+;;   66: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x50
+;;   f: jb 0x4b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pxor xmm15,xmm15
-;;   29: pblendw xmm15,xmm1,0x55
-;;   30: psubd xmm1,xmm15
-;;   35: cvtdq2ps xmm15,xmm15
-;;   39: psrld xmm1,0x1
-;;   3e: cvtdq2ps xmm1,xmm1
-;;   41: addps xmm1,xmm1
-;;   44: addps xmm1,xmm15
-;;   48: movaps xmm0,xmm1
-;;   4b: mov rsp,rbp
-;;   4e: pop rbp
-;;   4f: ret
-;;   50: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pxor xmm15,xmm15
+;;   24: pblendw xmm15,xmm1,0x55
+;;   2b: psubd xmm1,xmm15
+;;   30: cvtdq2ps xmm15,xmm15
+;;   34: psrld xmm1,0x1
+;;   39: cvtdq2ps xmm1,xmm1
+;;   3c: addps xmm1,xmm1
+;;   3f: addps xmm1,xmm15
+;;   43: movaps xmm0,xmm1
+;;   46: mov rsp,rbp
+;;   49: pop rbp
+;;   4a: ret
+;;   4b: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x77
+;;   f: jb 0x5c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: xorpd xmm15,xmm15
-;;   29: maxpd xmm1,xmm15
-;;   2e: movabs r11,0x41efffffffe00000
-;;   38: movq xmm15,r11
-;;   3d: punpcklqdq xmm15,xmm15
-;;   42: minpd xmm1,xmm15
-;;   47: roundpd xmm1,xmm1,0x3
-;;   4d: movabs r11,0x4330000000000000
-;;   57: movq xmm15,r11
-;;   5c: punpcklqdq xmm15,xmm15
-;;   61: addpd xmm1,xmm15
-;;   66: xorps xmm15,xmm15
-;;   6a: shufps xmm1,xmm15,0x88
-;;   6f: movaps xmm0,xmm1
-;;   72: mov rsp,rbp
-;;   75: pop rbp
-;;   76: ret
-;;   77: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: xorpd xmm15,xmm15
+;;   24: maxpd xmm1,xmm15
+;;   29: movdqa xmm15,XMMWORD PTR [rip+0x2e] # 0x60
+;;   32: minpd xmm1,xmm15
+;;   37: roundpd xmm1,xmm1,0x3
+;;   3d: movdqa xmm15,XMMWORD PTR [rip+0x2a] # 0x70
+;;   46: addpd xmm1,xmm15
+;;   4b: xorps xmm15,xmm15
+;;   4f: shufps xmm1,xmm15,0x88
+;;   54: movaps xmm0,xmm1
+;;   57: mov rsp,rbp
+;;   5a: pop rbp
+;;   5b: ret
+;;   5c: ud2
+;;   5e: xchg ax,ax
+;;   60: add BYTE PTR [rax],al
+;;   62: loopne 0x63
+;;   64: (bad)
+;;   65: (bad)
+;;   66: out dx,eax
+;;   67: add BYTE PTR [r8],al
+;;   6a: loopne 0x6b
+;;   6c: (bad)
+;;   6d: (bad)
+;;   6e: out dx,eax
+;;   6f: add BYTE PTR [r8],al
+;;   72: add BYTE PTR [rax],al
+;;   74: add BYTE PTR [rax],al
+;;   76: xor BYTE PTR [rbx+0x0],al
+;;   79: add BYTE PTR [rax],al
+;;   7b: add BYTE PTR [rax],al
+;;   7d: add BYTE PTR [rax],dh
+;;   7f: rex.XB
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5d
+;;   f: jb 0x42
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movabs r11,0x4330000043300000
-;;   2e: movq xmm15,r11
-;;   33: punpcklqdq xmm15,xmm15
-;;   38: unpcklps xmm1,xmm15
-;;   3c: movabs r11,0x4330000000000000
-;;   46: movq xmm15,r11
-;;   4b: punpcklqdq xmm15,xmm15
-;;   50: subpd xmm1,xmm15
-;;   55: movaps xmm0,xmm1
-;;   58: mov rsp,rbp
-;;   5b: pop rbp
-;;   5c: ret
-;;   5d: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: movdqa xmm15,XMMWORD PTR [rip+0x28] # 0x50
+;;   28: unpcklps xmm1,xmm15
+;;   2c: movdqa xmm15,XMMWORD PTR [rip+0x2b] # 0x60
+;;   35: subpd xmm1,xmm15
+;;   3a: movaps xmm0,xmm1
+;;   3d: mov rsp,rbp
+;;   40: pop rbp
+;;   41: ret
+;;   42: ud2
+;;   44: nop WORD PTR [rax+rax*1+0x0]
+;;   4d: nop DWORD PTR [rax]
+;;   50: add BYTE PTR [rax],al
+;;   52: xor BYTE PTR [rbx+0x0],al
+;;   55: add BYTE PTR [rax],dh
+;;   57: rex.XB add BYTE PTR [r8],al
+;;   5a: xor BYTE PTR [rbx+0x0],al
+;;   5d: add BYTE PTR [rax],dh
+;;   5f: rex.XB add BYTE PTR [r8],al
+;;   62: add BYTE PTR [rax],al
+;;   64: add BYTE PTR [rax],al
+;;   66: xor BYTE PTR [rbx+0x0],al
+;;   69: add BYTE PTR [rax],al
+;;   6b: add BYTE PTR [rax],al
+;;   6d: add BYTE PTR [rax],dh
+;;   6f: rex.XB

@@ -22,151 +22,76 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x59
+;;   f: jb 0x50
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: mov DWORD PTR [rbp-0x28],edi
-;;   24: movaps xmm1,xmm0
-;;   27: mov rbx,rdi
-;;   2a: and ebx,0x7
-;;   2d: lea r11d,[rbx+0x8]
-;;   31: movd xmm15,r11d
-;;   36: pcmpeqd xmm2,xmm2
-;;   3a: psrlw xmm2,xmm15
-;;   3f: packuswb xmm2,xmm2
-;;   43: movd xmm15,ebx
-;;   48: pand xmm1,xmm2
-;;   4c: psllw xmm1,xmm15
-;;   51: movaps xmm0,xmm1
-;;   54: mov rsp,rbp
-;;   57: pop rbp
-;;   58: ret
-;;   59: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: mov ebx,edi
+;;   21: and ebx,0x7
+;;   24: lea r11d,[rbx+0x8]
+;;   28: movd xmm15,r11d
+;;   2d: pcmpeqd xmm2,xmm2
+;;   31: psrlw xmm2,xmm15
+;;   36: packuswb xmm2,xmm2
+;;   3a: movd xmm15,ebx
+;;   3f: pand xmm1,xmm2
+;;   43: psllw xmm1,xmm15
+;;   48: movaps xmm0,xmm1
+;;   4b: mov rsp,rbp
+;;   4e: pop rbp
+;;   4f: ret
+;;   50: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x45
+;;   f: jb 0x40
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movaps xmm2,xmm1
-;;   27: punpckhbw xmm2,xmm1
-;;   2b: punpcklbw xmm1,xmm1
-;;   2f: psraw xmm2,0xb
-;;   34: psraw xmm1,0xb
-;;   39: packsswb xmm1,xmm2
-;;   3d: movaps xmm0,xmm1
-;;   40: mov rsp,rbp
-;;   43: pop rbp
-;;   44: ret
-;;   45: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: movaps xmm2,xmm1
+;;   22: punpckhbw xmm2,xmm1
+;;   26: punpcklbw xmm1,xmm1
+;;   2a: psraw xmm2,0xb
+;;   2f: psraw xmm1,0xb
+;;   34: packsswb xmm1,xmm2
+;;   38: movaps xmm0,xmm1
+;;   3b: mov rsp,rbp
+;;   3e: pop rbp
+;;   3f: ret
+;;   40: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x5f
+;;   f: jb 0x4b
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: mov DWORD PTR [rbp-0x28],edi
-;;   24: movaps xmm1,xmm0
-;;   27: mov rbx,rdi
-;;   2a: and ebx,0x3f
-;;   2d: movd xmm15,ebx
-;;   32: movabs r11,0x8000000000000000
-;;   3c: movq xmm2,r11
-;;   41: punpcklqdq xmm2,xmm2
-;;   45: psrlq xmm2,xmm15
-;;   4a: psrlq xmm1,xmm15
-;;   4f: pxor xmm1,xmm2
-;;   53: psubq xmm1,xmm2
-;;   57: movaps xmm0,xmm1
-;;   5a: mov rsp,rbp
-;;   5d: pop rbp
-;;   5e: ret
-;;   5f: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: mov ebx,edi
+;;   21: and ebx,0x3f
+;;   24: movd xmm15,ebx
+;;   29: movdqa xmm2,XMMWORD PTR [rip+0x1f] # 0x50
+;;   31: psrlq xmm2,xmm15
+;;   36: psrlq xmm1,xmm15
+;;   3b: pxor xmm1,xmm2
+;;   3f: psubq xmm1,xmm2
+;;   43: movaps xmm0,xmm1
+;;   46: mov rsp,rbp
+;;   49: pop rbp
+;;   4a: ret
+;;   4b: ud2
+;;   4d: nop DWORD PTR [rax]
+;;   50: add BYTE PTR [rax],al
+;;   52: add BYTE PTR [rax],al
+;;   54: add BYTE PTR [rax],al
+;;   56: add BYTE PTR [rax+0x0],al
+;;   5c: add BYTE PTR [rax],al
+;;   5e: .byte 0x0
+;;   5f: .byte 0x80
 ;; function 3:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x50]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x61
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movaps xmm4,xmm2
-;;   2f: psrlq xmm4,0x20
-;;   34: pmuludq xmm4,xmm3
-;;   38: movaps xmm15,xmm3
-;;   3c: psrlq xmm15,0x20
-;;   42: pmuludq xmm15,xmm2
-;;   47: paddq xmm4,xmm15
-;;   4c: psllq xmm4,0x20
-;;   51: pmuludq xmm2,xmm3
-;;   55: paddq xmm2,xmm4
-;;   59: movaps xmm0,xmm2
-;;   5c: mov rsp,rbp
-;;   5f: pop rbp
-;;   60: ret
-;;   61: ud2
-;; function 4:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x42
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pshufd xmm15,xmm1,0xf5
-;;   2a: psrad xmm15,0x1f
-;;   30: pxor xmm1,xmm15
-;;   35: psubq xmm1,xmm15
-;;   3a: movaps xmm0,xmm1
-;;   3d: mov rsp,rbp
-;;   40: pop rbp
-;;   41: ret
-;;   42: ud2
-;; function 5:
-;;   0: push rbp
-;;   1: mov rbp,rsp
-;;   4: lea r11,[rsp-0x30]
-;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x86
-;;   15: mov rsp,r11
-;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: movabs r11,0xf0f0f0f0f0f0f0f
-;;   2e: movq xmm15,r11
-;;   33: punpcklqdq xmm15,xmm15
-;;   38: movaps xmm2,xmm1
-;;   3b: psrlw xmm2,0x4
-;;   40: pand xmm2,xmm15
-;;   45: pand xmm1,xmm15
-;;   4a: movabs r11,0x302020102010100
-;;   54: movq xmm3,r11
-;;   59: movabs r11,0x403030203020201
-;;   63: pinsrq xmm3,r11,0x1
-;;   6a: movaps xmm15,xmm3
-;;   6e: pshufb xmm15,xmm2
-;;   74: pshufb xmm3,xmm1
-;;   79: paddb xmm3,xmm15
-;;   7e: movaps xmm0,xmm3
-;;   81: mov rsp,rbp
-;;   84: pop rbp
-;;   85: ret
-;;   86: ud2
-;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
@@ -174,82 +99,170 @@
 ;;   f: jb 0x57
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: pmulhrsw xmm2,xmm3
-;;   31: movabs r11,0x8000800080008000
-;;   3b: movq xmm15,r11
-;;   40: punpcklqdq xmm15,xmm15
-;;   45: pcmpeqw xmm15,xmm2
-;;   4a: pxor xmm2,xmm15
-;;   4f: movaps xmm0,xmm2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: movaps xmm4,xmm3
+;;   25: psrlq xmm4,0x20
+;;   2a: pmuludq xmm4,xmm2
+;;   2e: movaps xmm15,xmm2
+;;   32: psrlq xmm15,0x20
+;;   38: pmuludq xmm15,xmm3
+;;   3d: paddq xmm4,xmm15
+;;   42: psllq xmm4,0x20
+;;   47: pmuludq xmm3,xmm2
+;;   4b: paddq xmm3,xmm4
+;;   4f: movaps xmm0,xmm3
 ;;   52: mov rsp,rbp
 ;;   55: pop rbp
 ;;   56: ret
 ;;   57: ud2
+;; function 4:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x3d
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm1,xmm0
+;;   1f: pshufd xmm15,xmm1,0xf5
+;;   25: psrad xmm15,0x1f
+;;   2b: pxor xmm1,xmm15
+;;   30: psubq xmm1,xmm15
+;;   35: movaps xmm0,xmm1
+;;   38: mov rsp,rbp
+;;   3b: pop rbp
+;;   3c: ret
+;;   3d: ud2
+;; function 5:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x30]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x5e
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm1,xmm0
+;;   1f: movdqa xmm15,XMMWORD PTR [rip+0x38] # 0x60
+;;   28: movaps xmm2,xmm1
+;;   2b: psrlw xmm2,0x4
+;;   30: pand xmm2,xmm15
+;;   35: pand xmm1,xmm15
+;;   3a: movdqa xmm3,XMMWORD PTR [rip+0x2e] # 0x70
+;;   42: movaps xmm15,xmm3
+;;   46: pshufb xmm15,xmm2
+;;   4c: pshufb xmm3,xmm1
+;;   51: paddb xmm3,xmm15
+;;   56: movaps xmm0,xmm3
+;;   59: mov rsp,rbp
+;;   5c: pop rbp
+;;   5d: ret
+;;   5e: ud2
+;;   60: (bad)
+;;   61: (bad)
+;;   62: (bad)
+;;   63: (bad)
+;;   64: (bad)
+;;   65: (bad)
+;;   66: (bad)
+;;   67: (bad)
+;;   68: (bad)
+;;   69: (bad)
+;;   6a: (bad)
+;;   6b: (bad)
+;;   6c: (bad)
+;;   6d: (bad)
+;;   6e: (bad)
+;;   6f: sldt WORD PTR [rcx]
+;;   72: add DWORD PTR [rdx],eax
+;;   74: add DWORD PTR [rdx],eax
+;;   76: add al,BYTE PTR [rbx]
+;;   78: add DWORD PTR [rdx],eax
+;;   7a: add al,BYTE PTR [rbx]
+;;   7c: add al,BYTE PTR [rbx]
+;;   7e: .byte 0x3
+;;   7f: .byte 0x4
+;; function 6:
+;;   0: push rbp
+;;   1: mov rbp,rsp
+;;   4: lea r11,[rsp-0x50]
+;;   c: cmp r11,QWORD PTR [r14]
+;;   f: jb 0x42
+;;   15: mov rsp,r11
+;;   18: mov QWORD PTR [rbp-0x8],r14
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: pmulhrsw xmm3,xmm2
+;;   27: movdqa xmm15,XMMWORD PTR [rip+0x20] # 0x50
+;;   30: pcmpeqw xmm15,xmm3
+;;   35: pxor xmm3,xmm15
+;;   3a: movaps xmm0,xmm3
+;;   3d: mov rsp,rbp
+;;   40: pop rbp
+;;   41: ret
+;;   42: ud2
+;;   44: nop WORD PTR [rax+rax*1+0x0]
+;;   4d: nop DWORD PTR [rax]
+;;   50: add BYTE PTR [rax-0x7fff8000],al
+;;   56: add BYTE PTR [rax-0x7fff8000],al
+;;   5c: .byte 0x0
+;;   5d: add BYTE PTR [rax],0x80
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x49
+;;   f: jb 0x3f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movaps xmm15,xmm2
-;;   30: pmullw xmm15,xmm3
-;;   35: pmulhuw xmm2,xmm3
-;;   39: movaps xmm3,xmm15
-;;   3d: punpckhwd xmm3,xmm2
-;;   41: movaps xmm0,xmm3
-;;   44: mov rsp,rbp
-;;   47: pop rbp
-;;   48: ret
-;;   49: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: movaps xmm15,xmm3
+;;   26: pmullw xmm15,xmm2
+;;   2b: pmulhuw xmm3,xmm2
+;;   2f: movaps xmm2,xmm15
+;;   33: punpckhwd xmm2,xmm3
+;;   37: movaps xmm0,xmm2
+;;   3a: mov rsp,rbp
+;;   3d: pop rbp
+;;   3e: ret
+;;   3f: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x47
+;;   f: jb 0x3d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: pmaxud xmm3,xmm2
-;;   31: pcmpeqd xmm3,xmm2
-;;   35: pcmpeqd xmm15,xmm15
-;;   3a: pxor xmm3,xmm15
-;;   3f: movaps xmm0,xmm3
-;;   42: mov rsp,rbp
-;;   45: pop rbp
-;;   46: ret
-;;   47: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: pmaxud xmm2,xmm3
+;;   27: pcmpeqd xmm2,xmm3
+;;   2b: pcmpeqd xmm15,xmm15
+;;   30: pxor xmm2,xmm15
+;;   35: movaps xmm0,xmm2
+;;   38: mov rsp,rbp
+;;   3b: pop rbp
+;;   3c: ret
+;;   3d: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x36
+;;   f: jb 0x31
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: packsswb xmm1,xmm1
-;;   28: pmovmskb ebx,xmm1
-;;   2c: movzx ebx,bl
-;;   2f: mov eax,ebx
-;;   31: mov rsp,rbp
-;;   34: pop rbp
-;;   35: ret
-;;   36: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: packsswb xmm1,xmm1
+;;   23: pmovmskb ebx,xmm1
+;;   27: movzx ebx,bl
+;;   2a: mov eax,ebx
+;;   2c: mov rsp,rbp
+;;   2f: pop rbp
+;;   30: ret
+;;   31: ud2
 ;; function 10:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp

@@ -46,148 +46,151 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x20]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x41
+;;   f: jb 0x29
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movabs r11,0x200000001
-;;   26: movq xmm0,r11
-;;   2b: movabs r11,0x400000003
-;;   35: pinsrq xmm0,r11,0x1
-;;   3c: mov rsp,rbp
-;;   3f: pop rbp
-;;   40: ret
-;;   41: ud2
+;;   1c: movdqa xmm0,XMMWORD PTR [rip+0xc] # 0x30
+;;   24: mov rsp,rbp
+;;   27: pop rbp
+;;   28: ret
+;;   29: ud2
+;;   2b: nop DWORD PTR [rax+rax*1+0x0]
+;;   30: add DWORD PTR [rax],eax
+;;   32: add BYTE PTR [rax],al
+;;   34: add al,BYTE PTR [rax]
+;;   36: add BYTE PTR [rax],al
+;;   38: add eax,DWORD PTR [rax]
+;;   3a: add BYTE PTR [rax],al
+;;   3c: add al,0x0
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x84
+;;   f: jb 0x4c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movabs r11,0x8006800480028000
-;;   36: movq xmm15,r11
-;;   3b: movabs r11,0x800e800c800a8008
-;;   45: pinsrq xmm15,r11,0x1
-;;   4c: pshufb xmm2,xmm15
-;;   52: movabs r11,0x780058003800180
-;;   5c: movq xmm15,r11
-;;   61: movabs r11,0xf800d800b800980
-;;   6b: pinsrq xmm15,r11,0x1
-;;   72: pshufb xmm3,xmm15
-;;   78: por xmm2,xmm3
-;;   7c: movaps xmm0,xmm2
-;;   7f: mov rsp,rbp
-;;   82: pop rbp
-;;   83: ret
-;;   84: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: movdqa xmm15,XMMWORD PTR [rip+0x25] # 0x50
+;;   2b: pshufb xmm3,xmm15
+;;   31: movdqa xmm15,XMMWORD PTR [rip+0x26] # 0x60
+;;   3a: pshufb xmm2,xmm15
+;;   40: por xmm3,xmm2
+;;   44: movaps xmm0,xmm3
+;;   47: mov rsp,rbp
+;;   4a: pop rbp
+;;   4b: ret
+;;   4c: ud2
+;;   4e: xchg ax,ax
+;;   50: add BYTE PTR [rax-0x7ffb7ffe],al
+;;   56: (bad)
+;;   57: or BYTE PTR [rax],0x80
+;;   5a: or al,BYTE PTR [rax-0x7ff17ff4]
+;;   60: add BYTE PTR [rcx],0x80
+;;   63: add eax,DWORD PTR [rax-0x7ff87ffb]
+;;   69: or DWORD PTR [rax-0x7ff27ff5],eax
+;;   6f: .byte 0xf
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x52
+;;   f: jb 0x37
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movdqu XMMWORD PTR [rbp-0x30],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: movabs r11,0x7070707070707070
-;;   36: movq xmm15,r11
-;;   3b: punpcklqdq xmm15,xmm15
-;;   40: paddusb xmm3,xmm15
-;;   45: pshufb xmm2,xmm3
-;;   4a: movaps xmm0,xmm2
-;;   4d: mov rsp,rbp
-;;   50: pop rbp
-;;   51: ret
-;;   52: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: paddusb xmm2,XMMWORD PTR [rip+0x16] # 0x40
+;;   2a: pshufb xmm3,xmm2
+;;   2f: movaps xmm0,xmm3
+;;   32: mov rsp,rbp
+;;   35: pop rbp
+;;   36: ret
+;;   37: ud2
+;;   39: nop DWORD PTR [rax+0x0]
+;;   40: jo 0xb2
+;;   42: jo 0xb4
+;;   44: jo 0xb6
+;;   46: jo 0xb8
+;;   48: jo 0xba
+;;   4a: jo 0xbc
+;;   4c: jo 0xbe
+;;   4e: jo 0xc0
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x36
+;;   f: jb 0x30
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: movd xmm0,ebx
-;;   26: pxor xmm15,xmm15
-;;   2b: pshufb xmm0,xmm15
-;;   31: mov rsp,rbp
-;;   34: pop rbp
-;;   35: ret
-;;   36: ud2
+;;   1c: movd xmm0,edi
+;;   20: pxor xmm15,xmm15
+;;   25: pshufb xmm0,xmm15
+;;   2b: mov rsp,rbp
+;;   2e: pop rbp
+;;   2f: ret
+;;   30: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x31
+;;   f: jb 0x2c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movss DWORD PTR [rbp-0x18],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pshufd xmm1,xmm1,0x0
-;;   29: movaps xmm0,xmm1
-;;   2c: mov rsp,rbp
-;;   2f: pop rbp
-;;   30: ret
-;;   31: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pshufd xmm1,xmm1,0x0
+;;   24: movaps xmm0,xmm1
+;;   27: mov rsp,rbp
+;;   2a: pop rbp
+;;   2b: ret
+;;   2c: ud2
 ;; function 7:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x34
+;;   f: jb 0x2f
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: pextrb ebx,xmm1,0x9
-;;   2a: movsx ebx,bl
-;;   2d: mov eax,ebx
-;;   2f: mov rsp,rbp
-;;   32: pop rbp
-;;   33: ret
-;;   34: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pextrb ebx,xmm1,0x9
+;;   25: movsx ebx,bl
+;;   28: mov eax,ebx
+;;   2a: mov rsp,rbp
+;;   2d: pop rbp
+;;   2e: ret
+;;   2f: ud2
 ;; function 8:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x32
+;;   f: jb 0x2d
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movaps xmm1,xmm0
-;;   24: insertps xmm1,xmm1,0xce
-;;   2a: movaps xmm0,xmm1
-;;   2d: mov rsp,rbp
-;;   30: pop rbp
-;;   31: ret
-;;   32: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: insertps xmm1,xmm1,0xce
+;;   25: movaps xmm0,xmm1
+;;   28: mov rsp,rbp
+;;   2b: pop rbp
+;;   2c: ret
+;;   2d: ud2
 ;; function 9:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x30
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: movdqu XMMWORD PTR [rbp-0x20],xmm0
-;;   21: movsd QWORD PTR [rbp-0x28],xmm1
-;;   26: movaps xmm2,xmm0
-;;   29: movaps xmm3,xmm1
-;;   2c: blendpd xmm2,xmm3,0x1
-;;   32: movaps xmm0,xmm2
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   1c: movaps xmm2,xmm1
+;;   1f: movaps xmm3,xmm0
+;;   22: blendpd xmm3,xmm2,0x1
+;;   28: movaps xmm0,xmm3
+;;   2b: mov rsp,rbp
+;;   2e: pop rbp
+;;   2f: ret
+;;   30: ud2

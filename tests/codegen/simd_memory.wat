@@ -17,112 +17,95 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2e
+;;   f: jb 0x28
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: movdqu xmm0,XMMWORD PTR [r15+rbx*1+0x10]
-;;   29: mov rsp,rbp
-;;   2c: pop rbp
-;;   2d: ret
-;;   2e: ud2
+;;   1c: movdqu xmm0,XMMWORD PTR [r15+rdi*1+0x10]
+;;   23: mov rsp,rbp
+;;   26: pop rbp
+;;   27: ret
+;;   28: ud2
 ;; function 1:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2e
+;;   f: jb 0x28
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: pmovsxbw xmm0,QWORD PTR [r15+rbx*1]
-;;   29: mov rsp,rbp
-;;   2c: pop rbp
-;;   2d: ret
-;;   2e: ud2
+;;   1c: pmovsxbw xmm0,QWORD PTR [r15+rdi*1]
+;;   23: mov rsp,rbp
+;;   26: pop rbp
+;;   27: ret
+;;   28: ud2
 ;; function 2:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x3a
+;;   f: jb 0x34
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: pinsrb xmm0,BYTE PTR [r15+rbx*1],0x0
-;;   2a: pxor xmm15,xmm15
-;;   2f: pshufb xmm0,xmm15
-;;   35: mov rsp,rbp
-;;   38: pop rbp
-;;   39: ret
-;;   3a: ud2
+;;   1c: pinsrb xmm0,BYTE PTR [r15+rdi*1],0x0
+;;   24: pxor xmm15,xmm15
+;;   29: pshufb xmm0,xmm15
+;;   2f: mov rsp,rbp
+;;   32: pop rbp
+;;   33: ret
+;;   34: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x30]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x2d
+;;   f: jb 0x27
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: mov rbx,rdi
-;;   22: movss xmm0,DWORD PTR [r15+rbx*1]
-;;   28: mov rsp,rbp
-;;   2b: pop rbp
-;;   2c: ret
-;;   2d: ud2
+;;   1c: movss xmm0,DWORD PTR [r15+rdi*1]
+;;   22: mov rsp,rbp
+;;   25: pop rbp
+;;   26: ret
+;;   27: ud2
 ;; function 4:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x39
+;;   f: jb 0x2e
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov rbx,rdi
-;;   27: movaps xmm1,xmm0
-;;   2a: pinsrw xmm1,WORD PTR [r15+rbx*1],0x5
-;;   31: movaps xmm0,xmm1
-;;   34: mov rsp,rbp
-;;   37: pop rbp
-;;   38: ret
-;;   39: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pinsrw xmm1,WORD PTR [r15+rdi*1],0x5
+;;   26: movaps xmm0,xmm1
+;;   29: mov rsp,rbp
+;;   2c: pop rbp
+;;   2d: ret
+;;   2e: ud2
 ;; function 5:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x35
+;;   f: jb 0x2a
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov rbx,rdi
-;;   27: movaps xmm1,xmm0
-;;   2a: movdqu XMMWORD PTR [r15+rbx*1],xmm1
-;;   30: mov rsp,rbp
-;;   33: pop rbp
-;;   34: ret
-;;   35: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: movdqu XMMWORD PTR [r15+rdi*1],xmm1
+;;   25: mov rsp,rbp
+;;   28: pop rbp
+;;   29: ret
+;;   2a: ud2
 ;; function 6:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x50]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x37
+;;   f: jb 0x2c
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
-;;   1c: mov DWORD PTR [rbp-0x18],edi
-;;   1f: movdqu XMMWORD PTR [rbp-0x30],xmm0
-;;   24: mov rbx,rdi
-;;   27: movaps xmm1,xmm0
-;;   2a: pextrq QWORD PTR [r15+rbx*1],xmm1,0x1
-;;   32: mov rsp,rbp
-;;   35: pop rbp
-;;   36: ret
-;;   37: ud2
+;;   1c: movaps xmm1,xmm0
+;;   1f: pextrq QWORD PTR [r15+rdi*1],xmm1,0x1
+;;   27: mov rsp,rbp
+;;   2a: pop rbp
+;;   2b: ret
+;;   2c: ud2
