@@ -34,6 +34,7 @@ typedef struct cli_command {
 
 extern const cli_command cli_validate, cli_inspect, cli_wast, cli_run, cli_compile;
 extern const cli_command cli_cache, cli_bench;
+extern const cli_command cli_snapshot;
 
 /* ------------------------------------------------------------------------ */
 /* util.c - files, errors, output helpers                                   */
@@ -114,6 +115,7 @@ void cli_put_json_string(FILE *f, const char *p, size_t len);
 /* ------------------------------------------------------------------------ */
 
 #define CLI_RUN_MAX_DIRS 64
+#define CLI_RUN_MAX_LISTEN 3
 #define CLI_RUN_MAX_ENV 256
 
 /* Extra imports a caller provides (cmd_bench.c: bench.start/end). bind is
@@ -139,10 +141,13 @@ typedef struct cli_run_opts {
         uint32_t ndirs;
         const char *env[CLI_RUN_MAX_ENV];
         uint32_t nenv;
+        const char *listen[CLI_RUN_MAX_LISTEN]; /* --tcplisten HOST:PORT */
+        uint32_t nlisten;
         const char *file;
         char **args;
         int nargs;
         const cli_run_hooks *hooks; /* NULL: none */
+        const char *snapshot;    /* --snapshot SNAP: restore it (cmd_snapshot.c) */
 } cli_run_opts;
 
 /* Parses one of the options `run` and `bench` share at argv[*i] (advancing
@@ -153,6 +158,22 @@ int cli_run_parse_opt(cli_run_opts *o, const char *cmd, int argc, char **argv, i
 /* Runs o->file as `wsbx run` does (hooks included) and returns the exit
  * status: the guest's exit code, CLI_EXIT_TRAP, CLI_EXIT_FAIL, ... */
 int cli_run_file(const cli_run_opts *o);
+
+/* One --invoke argument parsed by its type; one result printed on its
+ * own line (the formats `wsbx run --help` describes). */
+bool cli_run_parse_arg(const char *s, wsbx_valtype t, wsbx_val_raw *v);
+void cli_run_print_result(wsbx_valtype t, const wsbx_val_raw *v);
+
+/* ------------------------------------------------------------------------ */
+/* cmd_snapshot.c - instance snapshots                                      */
+/* ------------------------------------------------------------------------ */
+
+/* `wsbx run --no-sandbox --snapshot SNAP --invoke NAME FILE ARGS`:
+ * restores SNAP into an instance of FILE in this process (lazily through a
+ * userfaultfd when one can be opened) and calls NAME; also reports the
+ * usage error of --snapshot without --invoke. (Without --no-sandbox,
+ * cli_run_file restores in the jailed worker.) Returns the exit status. */
+int cli_snapshot_run(const cli_run_opts *o, const char *snap_path);
 
 /* ------------------------------------------------------------------------ */
 /* cmd_compile.c - modules to artifacts                                     */

@@ -316,6 +316,7 @@ const cli_command cli_bench = {
         "  --json OUT        Write the report to OUT as JSON instead of stderr\n"
         "  --dir HOST[::GUEST]  Preopen HOST as GUEST instead of '.' (repeatable)\n"
         "  --env KEY[=VALUE] Set a guest environment variable (repeatable)\n"
+        "  --tcplisten HOST:PORT  A listening socket for the guest, as for run\n"
         "  --timeout DUR     Per-call deadline (10s, 500ms, 2m)\n"
         "  --no-sandbox      Run the guest in this process, unjailed (debugging)\n"
         "  --no-cache        Neither use nor fill the compile cache\n"

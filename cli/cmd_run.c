@@ -24,8 +24,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -196,6 +198,16 @@ static void print_result(wsbx_valtype t, const wsbx_val_raw *v)
         putchar('\n');
 }
 
+bool cli_run_parse_arg(const char *s, wsbx_valtype t, wsbx_val_raw *v)
+{
+        return parse_arg(s, t, v);
+}
+
+void cli_run_print_result(wsbx_valtype t, const wsbx_val_raw *v)
+{
+        print_result(t, v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Imports                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -308,6 +320,44 @@ static int report(const cli_run_opts *o, int rc, const wsbx_status *st)
         return CLI_EXIT_FAIL;
 }
 
+/* A listening TCP socket on HOST:PORT (HOST may be [v6]), or -1 after
+ * saying why on stderr. */
+static int tcp_listen(const char *spec)
+{
+        char host[256];
+        const char *colon = strrchr(spec, ':');
+        size_t hl = (size_t)(colon - spec);
+        if (hl >= sizeof host) {
+                fprintf(stderr, "wsbx: --tcplisten %s: host name too long\n", spec);
+                return -1;
+        }
+        memcpy(host, spec, hl);
+        host[hl] = 0;
+        char *h = host;
+        if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+                host[hl - 1] = 0;
+                h++;
+        }
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+        struct addrinfo *ai = NULL;
+        int e = getaddrinfo(*h ? h : NULL, colon + 1, &hints, &ai);
+        if (e) {
+                fprintf(stderr, "wsbx: --tcplisten %s: %s\n", spec, gai_strerror(e));
+                return -1;
+        }
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+            bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+                fprintf(stderr, "wsbx: --tcplisten %s: %s\n", spec, strerror(errno));
+                if (fd >= 0)
+                        close(fd);
+                fd = -1;
+        }
+        freeaddrinfo(ai);
+        return fd;
+}
+
 /* call_entry: the entry is not exported. */
 #define NOT_EXPORTED (-2)
 
@@ -346,7 +396,19 @@ int cli_run_file(const cli_run_opts *o)
         int dirfds[CLI_RUN_MAX_DIRS];
         wsbx_wasi_preopen pre[CLI_RUN_MAX_DIRS];
         const char **gargv = NULL;
-        uint32_t nfds = 0;
+        uint32_t nfds = 0, nsocks = 0;
+        int socks[CLI_RUN_MAX_LISTEN];
+
+        /* --snapshot: restored in the jailed worker, its pages served
+         * lazily by this process; with --no-sandbox in this process
+         * (cmd_snapshot.c), which also reports a missing --invoke. */
+        int sfd = -1;
+        if (o->snapshot && (o->no_sandbox || !o->invoke))
+                return cli_snapshot_run(o, o->snapshot);
+        if (o->snapshot && (sfd = open(o->snapshot, O_RDONLY | O_CLOEXEC)) < 0) {
+                fprintf(stderr, "wsbx: %s: %s\n", o->snapshot, strerror(errno));
+                return CLI_EXIT_FAIL;
+        }
 
         /* The guest's view: argv (FILE then ARGS, for programs), env, dirs. */
         for (; nfds < o->ndirs; nfds++) {
@@ -356,6 +418,11 @@ int cli_run_file(const cli_run_opts *o)
                         goto out;
                 }
                 pre[nfds] = (wsbx_wasi_preopen){dirfds[nfds], o->dir_guest[nfds]};
+        }
+        for (; nsocks < o->nlisten; nsocks++) {
+                socks[nsocks] = tcp_listen(o->listen[nsocks]);
+                if (socks[nsocks] < 0)
+                        goto out;
         }
         gargv = calloc((size_t)o->nargs + 2, sizeof *gargv);
         if (!gargv) {
@@ -370,7 +437,8 @@ int cli_run_file(const cli_run_opts *o)
                 .deadline_ns = o->timeout_ns,
                 .wasi = {.argv = gargv, .argc = o->invoke ? 1 : (uint32_t)o->nargs + 1,
                          .envp = o->env, .envc = o->nenv, .stdio = {0, 1, 2},
-                         .preopens = pre, .npreopens = nfds},
+                         .preopens = pre, .npreopens = nfds, .sockets = socks, .nsockets = nsocks},
+                .lazy_snapshots = sfd >= 0,
         };
 
         /* The one loading path: .cwasm mapped, modules compiled in the
@@ -379,7 +447,9 @@ int cli_run_file(const cli_run_opts *o)
          * "deadline exceeded"); other code is killed with its worker. */
         static const wsbx_compile_opts with_epoch = {.epoch = true};
         cli_load_opts lo = {.no_cache = o->no_cache, .no_sandbox = o->no_sandbox,
-                            .compile = o->timeout_ns ? &with_epoch : NULL};
+                            .compile = o->timeout_ns && sfd < 0 ? &with_epoch : NULL};
+        /* (A snapshot names the artifact it was taken from, compiled
+         * without epoch checks by `wsbx snapshot`: a deadline then kills.) */
         int afd = cli_load_artifact(o->file, &lo);
         if (afd < 0)
                 goto out;
@@ -416,7 +486,16 @@ int cli_run_file(const cli_run_opts *o)
         if (!bind_imports(o, s, imps, nimports, spectest, imports))
                 goto out;
         fflush(stdout);
-        if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
+        if (sfd >= 0) {
+                /* The snapshot's state, without start function, segments
+                 * or _initialize: they ran before it was taken. */
+                if ((rc = wsbx_session_restore(s, mod, sfd, imports, nimports, &inst, &st)) != 0) {
+                        if (rc == WSBX_SESS_ERROR) /* the loader's words about the file */
+                                fprintf(stderr, "wsbx: %s: %s\n", o->snapshot, st.msg);
+                        status = rc == WSBX_SESS_ERROR ? CLI_EXIT_FAIL : report(o, rc, &st);
+                        goto out;
+                }
+        } else if ((rc = wsbx_session_instantiate(s, mod, imports, nimports, &inst, &st)) != 0) {
                 status = report(o, rc, &st);
                 if (rc == WSBX_SESS_EXIT && status == 0)
                         status = CLI_EXIT_OK;
@@ -425,7 +504,7 @@ int cli_run_file(const cli_run_opts *o)
         wsbx_trace("run: instantiated");
 
         /* A reactor's _initialize runs before anything else is called. */
-        int e = call_entry(o, s, inst, "_initialize");
+        int e = sfd >= 0 ? NOT_EXPORTED : call_entry(o, s, inst, "_initialize");
         if (e != 0 && e != NOT_EXPORTED) {
                 status = e < 0 ? CLI_EXIT_OK : e;
                 goto out;
@@ -489,6 +568,10 @@ out:
         wsbx_trace("run: session closed (worker reaped)");
         for (uint32_t i = 0; i < nfds; i++)
                 close(dirfds[i]);
+        for (uint32_t i = 0; i < nsocks; i++)
+                close(socks[i]);
+        if (sfd >= 0)
+                close(sfd);
         free(gargv);
         free(imports);
         free(vals);
@@ -580,6 +663,14 @@ int cli_run_parse_opt(cli_run_opts *o, const char *cmd, int argc, char **argv, i
                 o->env[o->nenv++] = v;
                 return 1;
         }
+        if ((v = opt_value("--tcplisten", argc, argv, i, &m)) || m) {
+                if (!v || !strrchr(v, ':'))
+                        return cli_usage(cmd, "'--tcplisten' needs HOST:PORT");
+                if (o->nlisten == CLI_RUN_MAX_LISTEN)
+                        return cli_usage(cmd, "more than %d '--tcplisten' options", CLI_RUN_MAX_LISTEN);
+                o->listen[o->nlisten++] = v;
+                return 1;
+        }
         if ((v = opt_value("--timeout", argc, argv, i, &m)) || m) {
                 if (!v || !parse_duration(v, &o->timeout_ns))
                         return cli_usage(cmd, "'--timeout' needs a duration such as 10s or 500ms");
@@ -617,6 +708,10 @@ static int run(int argc, char **argv)
                         o.invoke = a + 9;
                 } else if (strcmp(a, "--spectest") == 0) {
                         o.spectest = true;
+                } else if (strcmp(a, "--snapshot") == 0) {
+                        if (++i == argc)
+                                return cli_usage("run", "'--snapshot' needs a snapshot file");
+                        o.snapshot = argv[i];
                 } else if (strcmp(a, "--trap-unknown-imports") == 0) {
                         o.trap_unknown = true;
                 } else if ((r = cli_run_parse_opt(&o, "run", argc, argv, &i)) != 0) {
@@ -669,6 +764,9 @@ const cli_command cli_run = {
         "  --dir HOST[::GUEST]     Preopen directory HOST as GUEST (default: HOST)\n"
         "  --env KEY[=VALUE]       Set a guest environment variable (KEY alone:\n"
         "                          the host's value)\n"
+        "  --tcplisten HOST:PORT   Listen on HOST:PORT and hand the socket to the\n"
+        "                          guest as the fd after the --dir ones (sock_accept;\n"
+        "                          repeatable, at most 3)\n"
         "  --timeout DUR           Per-call deadline (10s, 500ms, 2m)\n"
         "  --no-sandbox            Run the guest in this process, unjailed\n"
         "  --invoke NAME           Call export NAME with ARGS, print its results\n"
@@ -678,6 +776,11 @@ const cli_command cli_run = {
         "                          functions that trap when called\n"
         "  --no-cache              Neither use nor fill the compile cache (see\n"
         "                          'wsbx cache --help')\n"
+        "  --snapshot SNAP         With --invoke: restore the snapshot SNAP ('wsbx\n"
+        "                          snapshot') instead of instantiating, in the\n"
+        "                          jailed worker, pages served lazily on first\n"
+        "                          touch (copied where /dev/userfaultfd cannot be\n"
+        "                          opened)\n"
         "  -h, --help              Show this help\n"
         "\n"
         "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"

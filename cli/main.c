@@ -21,6 +21,7 @@ static const cli_command *const commands[] = {
         &cli_wast,
         &cli_cache,
         &cli_bench,
+        &cli_snapshot,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -436,7 +436,8 @@ static int init_funcrefs(wsbx_instance *in, const wsbx_extern *imports, wsbx_ler
         return 0;
 }
 
-static int init_memories(wsbx_instance *in, const wsbx_extern *imports, wsbx_lerr *err)
+/* images false: the memories stay zero (snapshot restore fills them). */
+static int init_memories(wsbx_instance *in, const wsbx_extern *imports, bool images, wsbx_lerr *err)
 {
         wsbx_store *s = in->store;
         const wsbx_loaded *l = in->mod;
@@ -450,7 +451,7 @@ static int init_memories(wsbx_instance *in, const wsbx_extern *imports, wsbx_ler
                                     &in->memories[i], err);
                 if (rc < 0)
                         return rc;
-                if (m->init == WSBX_ART_INIT_IMAGE && l->images[i]) {
+                if (images && m->init == WSBX_ART_INIT_IMAGE && l->images[i]) {
                         rc = wsbx_memory_map_image(in->memories[i]->mem, l->images[i], err);
                         if (rc < 0)
                                 return rc;
@@ -660,7 +661,7 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
         in = instance_alloc(s, l, err, &rc);
         if (!in)
                 return rc;
-        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, err)) < 0 ||
+        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, true, err)) < 0 ||
             (rc = init_tables(in, imports, err)) < 0) {
                 /* Nothing shared was touched yet; what was created is
                  * in the store's lists. */
@@ -690,6 +691,41 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
         if (rc == 0)
                 *out = in;
         return rc;
+}
+
+int wsbx_instantiate_bare(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
+                          uint32_t nimports, wsbx_instance **out, wsbx_lerr *err)
+{
+        const wsbx_artifact *a = &l->art;
+        int rc = 0;
+        *out = NULL;
+        if (err)
+                err->msg[0] = 0;
+        if (l->store != s)
+                return lerr_fail(err, -EINVAL, "the code was loaded into another store");
+        if (nimports != a->nimports || (nimports && !imports))
+                return lerr_fail(err, -EINVAL, "incompatible import type: %u imports given, the module has %u",
+                                 nimports, a->nimports);
+        if ((rc = check_imports(l, imports, err)) < 0)
+                return rc;
+        wsbx_instance *in = instance_alloc(s, l, err, &rc);
+        if (!in)
+                return rc;
+        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, false, err)) < 0 ||
+            (rc = init_tables(in, imports, err)) < 0) {
+                wsbx_instance_free(in);
+                return rc;
+        }
+        init_globals(in, imports);
+        if ((rc = init_segments(in, err)) < 0) {
+                wsbx_instance_free(in);
+                return rc;
+        }
+        in->nimports = nimports;
+        in->next = s->instances;
+        s->instances = in;
+        *out = in;
+        return 0;
 }
 
 /* Active segments and the start function: the part of instantiation that

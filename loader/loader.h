@@ -695,6 +695,107 @@ int wsbx_instance_release(wsbx_instance *in);
 /* The store's pool counters. */
 void wsbx_store_pool_stats(const wsbx_store *s, wsbx_pool_stats *out);
 
+/* --- snapshot.c: instance snapshots ---------------------------------------
+ *
+ * A snapshot is an instance's state after some initialization ran: each
+ * defined memory's size and its non-zero 4 KiB pages (page numbers and
+ * bytes), the defined mutable globals, the defined tables (as function
+ * indices of the module) and which segments were dropped. Restoring it
+ * makes a new instance of the same artifact in that state without running
+ * the start function or any segment initialization:
+ *
+ *   wsbx_snapshot *snap;
+ *   wsbx_snapshot_take(in, &snap, &lerr);          after in's init function ran
+ *   wsbx_snapshot_restore(s, l, snap, imports, n, 0, NULL, &in2, &lerr);
+ *   ... or mapped copy-on-write (flags WSBX_SNAPSHOT_COW), or lazily,
+ *   pages arriving on first touch:
+ *   wsbx_snapshot_range r[wsbx_snapshot_nmemories(snap)];
+ *   wsbx_snapshot_restore(s, l, snap, imports, n, WSBX_SNAPSHOT_LAZY, r, &in2, &lerr);
+ *   for each i: register [r[i].base, r[i].base + r[i].len) with a userfaultfd
+ *   (MISSING) and serve it from wsbx_snapshot_memory_source(snap, i, ...),
+ *   all before the instance's memory is touched.
+ *   wsbx_snapshot_delete(snap);                    after every server stopped
+ *
+ * What a snapshot cannot express is refused by take with -ENOTSUP and a
+ * message: a funcref of another instance (or a host function's) in a
+ * table or global, a non-null externref. Imported memories, tables and
+ * globals are not part of it: they are the caller's to provide.
+ *
+ * A restored instance is not pooled (wsbx_instance_release keeps it):
+ * resetting a lazily restored memory would drop pages back to its
+ * userfaultfd. A lazily restored page touched by the kernel (a syscall
+ * reading or writing guest memory) faults too: a userfaultfd opened for
+ * user-mode faults only answers that access with EFAULT, so a caller
+ * whose host functions pass guest memory to syscalls needs one that takes
+ * kernel faults. A snapshot is not thread-safe: one thread at a time
+ * (sources and copy-on-write memfds are made on first use). */
+
+typedef struct wsbx_snapshot wsbx_snapshot;
+
+/* Captures in's state into a new snapshot (owned by the caller, freed
+ * with wsbx_snapshot_delete; it borrows nothing from in or its store).
+ * It reads every page of in's memories: a lazily restored instance's
+ * server must still be running. Returns 0, -ENOTSUP (state a snapshot
+ * cannot express; err says what), -ENOMEM. */
+int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err);
+/* Frees a snapshot and its mappings. No server may still read its
+ * sources. NULL is a no-op. */
+void wsbx_snapshot_delete(wsbx_snapshot *snap);
+
+/* Defined memories in the snapshot (the number of ranges a lazy restore
+ * reports), and memory i's module index and size in wasm pages. */
+uint32_t wsbx_snapshot_nmemories(const wsbx_snapshot *snap);
+uint32_t wsbx_snapshot_memory_index(const wsbx_snapshot *snap, uint32_t i);
+uint32_t wsbx_snapshot_memory_pages(const wsbx_snapshot *snap, uint32_t i);
+/* How many non-zero 4 KiB pages memory i holds. */
+uint64_t wsbx_snapshot_memory_data_pages(const wsbx_snapshot *snap, uint32_t i);
+/* A flat read-only view of memory i's whole contents (len = its size in
+ * bytes; absent pages read as zero and cost no memory), made on first
+ * call and owned by the snapshot: the source for a userfaultfd server.
+ * Returns 0, -EINVAL (no such memory), -ENOMEM or -errno from mmap. */
+int wsbx_snapshot_memory_source(wsbx_snapshot *snap, uint32_t i, const uint8_t **src, size_t *len);
+
+#define WSBX_SNAPSHOT_LAZY 1u   /* restore: leave memory pages missing */
+#define WSBX_SNAPSHOT_COW 2u    /* restore: map pages copy-on-write from a sealed memfd */
+#define WSBX_SNAPSHOT_PAGE 4096u /* the unit of a snapshot's page lists */
+
+typedef struct wsbx_snapshot_range {
+        uint8_t *base;  /* memory i's base */
+        size_t len;     /* its size in bytes at restore (the snapshot's) */
+} wsbx_snapshot_range;
+
+/* Makes a new instance of l (imports as for wsbx_instantiate) in snap's
+ * state. l must be the artifact the snapshot was taken from (same
+ * identity hash, checked: -ESTALE "snapshot of another module"). No start
+ * function, no segment initialization: globals, tables and segment drops
+ * come from the snapshot. Memories: without flags the snapshot's pages
+ * are copied in; with WSBX_SNAPSHOT_COW each memory is one MAP_PRIVATE
+ * mapping of a sealed memfd the snapshot makes on first use (the page
+ * cache is shared by every instance restored from it; a page is copied
+ * when the guest first writes it); with WSBX_SNAPSHOT_LAZY (not with
+ * COW) they are left missing (untouched anonymous pages) and ranges[i]
+ * (nmemories entries, caller's array) says where each is; the caller
+ * must register them with a userfaultfd before anything touches them.
+ * *out is owned by the store (so is a half-restored instance left
+ * behind by a failure past instantiation, unused). Returns 0, -ESTALE,
+ * -EINVAL (a snapshot that does not fit the module; err says what),
+ * -ENOMEM / -E2BIG (a memory or table that cannot grow to its size), or
+ * what wsbx_instantiate returns for links. */
+int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
+                          const wsbx_extern *imports, uint32_t nimports, uint32_t flags,
+                          wsbx_snapshot_range *ranges, wsbx_instance **out, wsbx_lerr *err);
+
+/* Snapshot files (docs/artifact-format.md, "Snapshot files"). save
+ * truncates fd (a regular file or memfd; fd stays the caller's) and
+ * writes snap from offset 0; returns 0 or -errno. load reads and checks a snapshot
+ * file: every offset and count bounds-checked, page data page-aligned and
+ * mapped from fd, not copied (fd is borrowed; the snapshot keeps a dup and
+ * the file must not change afterwards). Returns 0 with *out (owned by the
+ * caller), -EINVAL with err naming what is wrong for a corrupt file,
+ * -ENOEXEC for another format or version, -ENOMEM or -errno. */
+int wsbx_snapshot_save(const wsbx_snapshot *snap, int fd, wsbx_lerr *err);
+int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err);
+
 /* --- builtins.c ---------------------------------------------------------- */
 
 /* The table every vmctx's header points at (abi.h, wsbx_builtin). */
@@ -756,6 +857,8 @@ struct wsbx_loaded {
         char *names;              /* their NUL-terminated names */
         uint32_t *type_ids;       /* canonical id per module type */
         wsbx_image **images;      /* per memory, NULL without an image */
+        uint64_t ident[2];        /* snapshot.c: identity hash of map, once ident_done */
+        bool ident_done;
 };
 
 struct wsbx_instance {
@@ -824,6 +927,13 @@ void wsbx_instance_free(wsbx_instance *in);
  * (globals, tables, segment state, active segments, start function); its
  * memories were reset by release. Returns as wsbx_instantiate. */
 int wsbx_instance_reinit(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err);
+/* instance.c: for snapshot restore: wsbx_instantiate without the pool,
+ * memory images, active segments or the start function (memories zero,
+ * tables from their images, globals from their initializers, segments
+ * evaluated). The instance is not ready, so never pooled. Returns 0 with
+ * *out (owned by the store) or as wsbx_instantiate. */
+int wsbx_instantiate_bare(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
+                          uint32_t nimports, wsbx_instance **out, wsbx_lerr *err);
 /* pool.c: a parked instance of l made with these imports, unparked, or
  * NULL. */
 wsbx_instance *wsbx_pool_take(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,

@@ -29,6 +29,8 @@
 #include "sandbox_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -36,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,6 +50,9 @@
 #define CLOSE_WAIT_MS 2000
 #define WORKER_PIDS_MAX 16u
 #define WORKER_NOFILE 16384u
+#ifndef USERFAULTFD_IOC_NEW
+#define USERFAULTFD_IOC_NEW _IO(0xAA, 0x00)
+#endif
 
 enum { DL_NONE, DL_ARMED, DL_GRACE, DL_KILLED };
 
@@ -65,6 +71,15 @@ struct wsbx_proc {
         int dl_state;
         bool deadline_hit;      /* the last armed call met its deadline */
         char cause[WSBX_STATUS_MSG_MAX];
+        /* Lazy snapshots: the worker's userfaultfd (bound to its memory)
+         * and the thread serving it; closed only once the worker is gone. */
+        int uffd;
+        wsbx_uffd_server *pager;
+        wsbx_uffd_stats pager_final; /* its counters once stopped */
+        int pager_failed;       /* atomic: the pager killed the worker */
+        bool pager_stopped;     /* wsbx_proc_pager_test_stop */
+        bool pager_pending;     /* the worker's uffd not taken yet */
+        uint32_t pager_timeout_ms;
 };
 
 /* The event loop of one thread's sessions. */
@@ -126,6 +141,7 @@ struct child_args {
         wsbx_wasi_config wasi;
         uint32_t pool_instances;
         uint64_t pool_keep_resident;
+        int uffd_dev;           /* /dev/userfaultfd, or -1 */
 };
 
 static int child_lockdown(void *ctx)
@@ -173,10 +189,52 @@ static int child_main(void *arg)
 }
 #endif
 
+/* Before lockdown: the worker's userfaultfd, made from /dev/userfaultfd
+ * (so that faults in kernel mode, inside a system call, are reported
+ * too), the API handshake done, sent to the supervisor over the control
+ * socket and closed here: the worker keeps no handle on its own lazy
+ * pages. A byte without a descriptor says it could not be made. */
+static void child_send_uffd(struct child_args *a)
+{
+        int fd = ioctl(a->uffd_dev, USERFAULTFD_IOC_NEW, O_CLOEXEC | O_NONBLOCK);
+        close(a->uffd_dev);
+        a->uffd_dev = -1;
+        if (fd >= 0) {
+                struct uffdio_api api = {.api = UFFD_API, .features = 0};
+                if (ioctl(fd, UFFDIO_API, &api) != 0) {
+                        close(fd);
+                        fd = -1;
+                }
+        }
+        char byte = fd >= 0 ? 'U' : 'N';
+        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+        if (fd >= 0) {
+                mh.msg_control = u.buf;
+                mh.msg_controllen = sizeof u.buf;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        }
+        while (sendmsg(a->ctl_fd, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+                ;
+        if (fd >= 0)
+                close(fd);
+}
+
 static int child_serve(struct child_args *a)
 {
         wsbx_ring *r;
         wsbx_jail_mark(WSBX_JAIL_T_MAIN);
+        if (a->uffd_dev >= 0)
+                child_send_uffd(a);
         /* /proc is gone: scan dirty pages through the descriptor the jail
          * opened before, or reset whole memories. */
         wsbx_memory_set_pagemap(wsbx_jail_pagemap_fd());
@@ -222,7 +280,15 @@ static void reap(wsbx_proc *p)
         if (p->child.reaped || !p->spawned)
                 return;
         wsbx_jail_death d;
-        if (wsbx_jail_wait(&p->child, &d) < 0) {
+        int wr = wsbx_jail_wait(&p->child, &d);
+        if (p->pager && __atomic_load_n(&p->pager_failed, __ATOMIC_ACQUIRE)) {
+                int f = wsbx_uffd_server_failure(p->pager);
+                if (f == -ETIMEDOUT)
+                        set_cause(p, "worker killed: a lazy page was not served in time");
+                else
+                        set_cause(p, "worker killed: a lazy page could not be served: %s", strerror(-f));
+        }
+        if (wr < 0) {
                 set_cause(p, "worker ended");
                 return;
         }
@@ -307,6 +373,63 @@ static int proc_wait(void *ctx)
         }
 }
 
+/* The pager's failure hook (its thread): the worker is killed at once,
+ * its cause recorded when it is reaped; the uffd stays open until then. */
+static void pager_fail(void *ctx)
+{
+        wsbx_proc *p = ctx;
+        __atomic_store_n(&p->pager_failed, 1, __ATOMIC_RELEASE);
+        wsbx_jail_kill(&p->child);
+}
+
+static unsigned uffd_logged;
+
+/* Takes the worker's userfaultfd from the control socket (the first
+ * thing it sends, before lockdown) and starts serving it. Without one
+ * the session restores by copying. */
+static void pager_start(wsbx_proc *p, uint32_t timeout_ms)
+{
+        struct pollfd pf = {.fd = p->ctl, .events = POLLIN};
+        char byte = 0;
+        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+        ssize_t n = -1;
+        if (poll(&pf, 1, CLOSE_WAIT_MS) == 1)
+                do
+                        n = recvmsg(p->ctl, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+                while (n < 0 && errno == EINTR);
+        struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&mh) : NULL;
+        int fd = -1;
+        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+                memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        /* From before lockdown, but checked all the same: a userfaultfd. */
+        char path[64], link[64] = "";
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        ssize_t ln = fd >= 0 ? readlink(path, link, sizeof link - 1) : -1;
+        if (ln > 0)
+                link[ln] = 0;
+        if (fd >= 0 && strcmp(link, "anon_inode:[userfaultfd]") != 0) {
+                close(fd);
+                fd = -1;
+        }
+        if (fd >= 0 && wsbx_uffd_server_start(fd, NULL, 0, NULL, 0, pager_fail, p, &p->pager) == 0) {
+                p->uffd = fd;
+                wsbx_uffd_server_set_timeout(p->pager, (uint64_t)(timeout_ms ? timeout_ms
+                                                                              : WSBX_SESSION_PAGER_TIMEOUT_MS) *
+                                                               1000000u);
+                return;
+        }
+        if (fd >= 0)
+                close(fd);
+        wsbx_jail_log_once(&uffd_logged, "wsbx: the worker could not make a userfaultfd: snapshots restore by "
+                                         "copying instead of lazily");
+}
+
 static unsigned eventfd_logged;
 static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -318,12 +441,17 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         struct child_args *a = calloc(1, sizeof *a);
         int sv[2] = {-1, -1};
         int e;
+        if (p) {
+                p->ctl = -1;
+                p->uffd = -1;
+                p->child.pidfd = -1;
+        }
+        if (a)
+                a->uffd_dev = -1;
         if (!p || !a) {
                 e = -ENOMEM;
                 goto fail;
         }
-        p->ctl = -1;
-        p->child.pidfd = -1;
         e = wsbx_ring_create(RING_SLOTS, RING_ARENA, &p->ring);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "worker rings: %s", strerror(-e));
@@ -384,6 +512,16 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         a->pool_keep_resident = cfg->pool_keep_resident;
         keep[nkeep++] = a->ring_fd;
         keep[nkeep++] = a->ctl_fd;
+        if (cfg->lazy_snapshots) {
+                /* Root-only on most hosts: the worker gets the open file,
+                 * makes its userfaultfd before lockdown and closes it. */
+                a->uffd_dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+                if (a->uffd_dev >= 0)
+                        keep[nkeep++] = a->uffd_dev;
+                else
+                        wsbx_jail_log_once(&uffd_logged, "wsbx: cannot open /dev/userfaultfd: snapshots restore "
+                                                         "by copying instead of lazily");
+        }
         if (wake_fd >= 0) {
                 a->wake_fd = wake_fd;
                 keep[nkeep++] = wake_fd;
@@ -417,6 +555,17 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
                 keep[nkeep++] = fd;
                 pol->preopens[pol->n_preopens++] = (wsbx_jail_preopen){.fd = fd, .writable = true};
         }
+        /* Listening sockets: accept4 is allowed on the policy's rw fds. */
+        if (cfg->wasi.nsockets > WSBX_JAIL_MAX_FDS - pol->n_rw_fds) {
+                e = -E2BIG;
+                snprintf(err, WSBX_STATUS_MSG_MAX, "too many listening sockets (at most %u)",
+                         WSBX_JAIL_MAX_FDS - pol->n_rw_fds);
+                goto fail;
+        }
+        for (uint32_t i = 0; i < cfg->wasi.nsockets; i++) {
+                keep[nkeep++] = cfg->wasi.sockets[i];
+                pol->rw_fds[pol->n_rw_fds++] = cfg->wasi.sockets[i];
+        }
         /* Where the worker is pid 1 of its own pid namespace, its filter
          * can be built once here and inherited. */
         /* One opener at a time: the prepared filter is process state the
@@ -436,6 +585,14 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         p->spawned = true;
         close(sv[1]);
         sv[1] = -1;
+        if (a->uffd_dev >= 0) {
+                /* Taken on first use (the first restore), so that opening
+                 * the session does not wait for the worker to start. */
+                close(a->uffd_dev);
+                a->uffd_dev = -1;
+                p->pager_pending = true;
+                p->pager_timeout_ms = cfg->pager_timeout_ms;
+        }
         e = wsbx_sup_loop_add_worker(p->loop, p->ring, p->child.pidfd, p->cookie, NULL);
         p->watched = e == 0;
         if (e < 0) {
@@ -455,6 +612,8 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
 fail:
         if (sv[1] >= 0)
                 close(sv[1]);
+        if (a && a->uffd_dev >= 0)
+                close(a->uffd_dev);
         free(a);
         if (p)
                 wsbx_proc_stop(p);
@@ -479,6 +638,11 @@ void wsbx_proc_stop(wsbx_proc *p)
                         wsbx_jail_kill(&p->child);
                 reap(p);
         }
+        /* Only now that the worker is gone: a uffd closed under a live
+         * worker would turn its missing pages into zero pages. */
+        wsbx_uffd_server_stop(p->pager);
+        if (p->uffd >= 0)
+                close(p->uffd);
         loop_leave(p);
         if (p->spawned)
                 wsbx_jail_release(&p->child);
@@ -520,6 +684,57 @@ int wsbx_proc_pid(const wsbx_proc *p)
 const char *wsbx_proc_cause(const wsbx_proc *p)
 {
         return p->dead ? p->cause : "";
+}
+
+bool wsbx_proc_lazy(wsbx_proc *p)
+{
+        if (p->pager_pending && !p->dead) {
+                p->pager_pending = false;
+                pager_start(p, p->pager_timeout_ms);
+        }
+        return p->pager && !p->pager_stopped;
+}
+
+int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len)
+{
+        if (!wsbx_proc_lazy(p))
+                return -ENXIO;
+        if (len == 0)
+                return 0;
+        if (base + len < base || base + len > (1ull << 47))
+                return -EINVAL;
+        /* Served before registered: a fault can never find no range. */
+        int e = wsbx_uffd_server_add(p->pager, base, (size_t)len, src, src_len);
+        if (e == 0)
+                e = wsbx_uffd_register(p->uffd, (void *)(uintptr_t)base, (size_t)len);
+        return e;
+}
+
+void wsbx_proc_pager_stats(const wsbx_proc *p, wsbx_uffd_stats *out)
+{
+        *out = p->pager_final;
+        if (p->pager)
+                wsbx_uffd_server_stats(p->pager, out);
+}
+
+void wsbx_proc_pager_test_delay(wsbx_proc *p, uint64_t ns)
+{
+        if (wsbx_proc_lazy(p))
+                wsbx_uffd_server_set_delay(p->pager, ns);
+}
+
+void wsbx_proc_pager_test_stop(wsbx_proc *p)
+{
+        if (!wsbx_proc_lazy(p))
+                return;
+        /* The worker first: its faults must never see the uffd go. */
+        wsbx_proc_fail(p, "worker killed: its lazy page server stopped");
+        struct pollfd pf = {.fd = p->child.pidfd, .events = POLLIN};
+        poll(&pf, 1, CLOSE_WAIT_MS);
+        p->pager_stopped = true;
+        wsbx_uffd_server_stats(p->pager, &p->pager_final);
+        wsbx_uffd_server_stop(p->pager);
+        p->pager = NULL;
 }
 
 void wsbx_sandbox_set_log(void (*log)(const char *msg))

@@ -30,6 +30,8 @@ static const char *const kind_names[WSBX_MSG_KIND_COUNT] = {
         [WSBX_MSG_DROP] = "drop",
         [WSBX_MSG_CLOSE] = "close",
         [WSBX_MSG_WASI] = "wasi",
+        [WSBX_MSG_SNAPSHOT] = "snapshot",
+        [WSBX_MSG_RESTORE] = "restore",
 };
 
 const char *wsbx_msg_kind_name(uint32_t kind)

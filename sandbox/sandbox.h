@@ -176,7 +176,22 @@ typedef struct wsbx_session_config {
          * instance (an instance importing its memory, say). */
         uint32_t pool_instances;
         uint64_t pool_keep_resident;
+        /* Snapshots restored in this session (wsbx_session_restore) get
+         * their memory pages lazily: the supervisor opens /dev/userfaultfd
+         * and hands it to the worker, which makes its userfaultfd from it
+         * before lockdown (kernel-mode faults included, so a system call
+         * touching a lazy page is served too) and hands that back; a
+         * thread of this process then serves the worker's first touch of
+         * each page from the snapshot. Where /dev/userfaultfd cannot be
+         * opened, restores copy (said once through the log hook). Ignored
+         * with no_sandbox (copies). */
+        bool lazy_snapshots;
+        /* A lazy page not served within this many ms of its fault kills the
+         * worker ("worker killed: a lazy page was not served in time");
+         * 0 = WSBX_SESSION_PAGER_TIMEOUT_MS. */
+        uint32_t pager_timeout_ms;
 } wsbx_session_config;
+#define WSBX_SESSION_PAGER_TIMEOUT_MS 2000u
 #define WSBX_SESSION_MEMORY_DEFAULT (4ull << 30)
 
 /* Starts a worker as cfg says (NULL: the defaults, sandboxed) and
@@ -261,6 +276,41 @@ int wsbx_session_global_set(wsbx_session *s, wsbx_handle global, wsbx_valtype ty
  * pass as an import. `type` is copied; ctx is borrowed until close. */
 int wsbx_session_host_func_new(wsbx_session *s, const wsbx_functype *type, wsbx_host_fn fn, void *ctx,
                                wsbx_handle *out, wsbx_status *st);
+
+/* Snapshots (loader/snapshot.c) taken and restored in the worker.
+ *
+ * snapshot: saves instance's state (memories, mutable globals, tables,
+ * dropped segments) into a memfd this call creates and hands the worker;
+ * once it answers, the memfd is sealed and checked here as hostile bytes
+ * (wsbx_snapshot_load). On success *fd is that sealed memfd (the caller
+ * owns and closes it; a snapshot file's bytes, to save or restore). A
+ * state a snapshot cannot express is WSBX_SESS_ERROR with the loader's
+ * message.
+ *
+ * restore: makes a new instance of `module` in the snapshot's state,
+ * without its start function or segments (imports as for instantiate;
+ * fd borrowed: a snapshot file, read-only or sealed, that will not
+ * change). In a session opened with lazy_snapshots (and a userfaultfd)
+ * the pages stay missing in the worker and this process serves each one
+ * on first touch, from its own verified load of the same file; otherwise
+ * the worker copies them in. A snapshot of another module, or a corrupt
+ * file, is WSBX_SESS_ERROR with the loader's message. */
+typedef struct wsbx_uffd_stats wsbx_uffd_stats; /* below, with uffd.c */
+int wsbx_session_snapshot(wsbx_session *s, wsbx_handle instance, int *fd, wsbx_status *st);
+int wsbx_session_restore(wsbx_session *s, wsbx_handle module, int fd, const wsbx_handle *imports,
+                         uint32_t nimports, wsbx_handle *instance, wsbx_status *st);
+/* Whether this session's restores are lazy (a jailed worker that handed
+ * over a userfaultfd; the first call takes it, waiting for the worker to
+ * have started). */
+bool wsbx_session_lazy(wsbx_session *s);
+/* The lazy pager's counters (faults, pages copied, zero pages, failures),
+ * all zero when there is none. */
+void wsbx_session_pager_stats(const wsbx_session *s, wsbx_uffd_stats *out);
+/* Tests: make the pager wait ns before each answer (past the timeout the
+ * worker is killed), or (stop) stop it: the worker is killed first, so
+ * its faults never turn into zero pages. No-ops without a pager. */
+void wsbx_session_pager_test_delay(wsbx_session *s, uint64_t ns);
+void wsbx_session_pager_test_stop(wsbx_session *s);
 
 /* Forgets a handle (the worker frees what only it kept alive). Handles
  * are shared: an export looked up twice yields the same handle, and
@@ -397,6 +447,12 @@ typedef enum wsbx_msg_kind {
         WSBX_MSG_DROP,          /* handle -> nothing */
         WSBX_MSG_CLOSE,         /* the worker frees its store and exits */
         WSBX_MSG_WASI,          /* nothing -> handle = the WASI host instance */
+        WSBX_MSG_SNAPSHOT,      /* handle = instance, value = fd (an empty memfd)
+                                 * -> value = bytes of snapshot file written to it */
+        WSBX_MSG_RESTORE,       /* handle = module, value = fd (snapshot file), flags
+                                 * LAZY, payload = count u32 extern handles
+                                 * -> handle = instance; LAZY: payload = count
+                                 * wsbx_msg_range, one per snapshot memory */
         WSBX_MSG_KIND_COUNT
 } wsbx_msg_kind;
 
@@ -413,7 +469,14 @@ enum {
 
 enum {
         WSBX_MSG_F_FD = 1u << 0, /* LOAD: the artifact is the descriptor in `value` */
+        WSBX_MSG_F_LAZY = 1u << 1, /* RESTORE: leave pages missing for the pager */
 };
+
+/* A lazily restored memory in a RESTORE completion: where it lies in the
+ * worker's address space, and its size in bytes. */
+typedef struct wsbx_msg_range {
+        uint64_t base, len;
+} wsbx_msg_range;
 
 /* One descriptor. Both rings carry the same 64-byte shape. */
 typedef struct wsbx_msg {
@@ -642,6 +705,18 @@ typedef struct wsbx_uffd_stats {
 int wsbx_uffd_server_start(int uffd, void *base, size_t len, const void *src, size_t src_len,
                            void (*on_fail)(void *ctx), void *ctx, wsbx_uffd_server **out);
 void wsbx_uffd_server_stats(const wsbx_uffd_server *s, wsbx_uffd_stats *out);
+/* Adds [base, base + len) (an address in the faulting process, page
+ * aligned) served from src as above; src borrowed as for start. 0,
+ * -EINVAL, -EEXIST (overlaps a served range) or -ENOMEM. */
+int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len);
+/* A fault not answered within ns of its arrival (0: no limit) is a
+ * failure (-ETIMEDOUT): on_fail runs and the server ends. */
+void wsbx_uffd_server_set_timeout(wsbx_uffd_server *s, uint64_t ns);
+/* Tests: wait ns before answering each fault (a slow server). */
+void wsbx_uffd_server_set_delay(wsbx_uffd_server *s, uint64_t ns);
+/* -errno of the fault that ended the server (-ETIMEDOUT, -EFAULT outside
+ * every range, an ioctl's error), 0 while none did. */
+int wsbx_uffd_server_failure(const wsbx_uffd_server *s);
 /* Stops and joins the thread and frees the server. NULL is a no-op. */
 void wsbx_uffd_server_stop(wsbx_uffd_server *s);
 

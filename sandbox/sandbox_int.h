@@ -269,6 +269,20 @@ const char *wsbx_proc_cause(const wsbx_proc *p);
 /* The worker's pid (this pid namespace), -1 before it was spawned. */
 int wsbx_proc_pid(const wsbx_proc *p);
 
+/* Lazy snapshots (cfg->lazy_snapshots): whether the worker handed over a
+ * userfaultfd that a pager thread serves. pager_add registers [base, base
+ * + len) of the worker's address space (MISSING) with it and serves it
+ * from src (src_len bytes, borrowed until wsbx_proc_stop); 0, -ENXIO
+ * without a pager, or -errno. A fault the pager cannot serve, or not
+ * within the session's pager timeout, kills the worker; the uffd is
+ * closed only after the worker is reaped. */
+bool wsbx_proc_lazy(wsbx_proc *p);
+int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len);
+void wsbx_proc_pager_stats(const wsbx_proc *p, wsbx_uffd_stats *out);
+/* Tests: slow answers; stopping the pager (the worker is killed first). */
+void wsbx_proc_pager_test_delay(wsbx_proc *p, uint64_t ns);
+void wsbx_proc_pager_test_stop(wsbx_proc *p);
+
 /* ------------------------------------------------------------------------ */
 /* cgroup.c - one cgroup per worker (v2 where writable, else v1)            */
 /* ------------------------------------------------------------------------ */

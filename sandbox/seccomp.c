@@ -69,7 +69,7 @@ enum {
         F_TCGETS,       /* ioctl(fd, TCGETS): isatty(); and F_PAGEMAP's */
         F_PAGEMAP,      /* ioctl(WSBX_JAIL_PAGEMAP_FD, PAGEMAP_SCAN) */
         F_EACCES,       /* never runs: fails with EACCES instead of killing */
-        F_FCNTL_DUP,        /* fcntl(fd, F_DUPFD_CLOEXEC, n) only */
+        F_FCNTL_DUP,        /* fcntl: F_DUPFD_CLOEXEC, F_GETFL, F_SETFL only */
         F_AT_EMPTY,   /* newfstatat(fd, "", buf, AT_EMPTY_PATH): flags has AT_EMPTY_PATH */
 };
 
@@ -102,6 +102,25 @@ static const wsbx_seccomp_rule rules[] = {
         ROW("pread64", F_NONE, "", "WASI reads of files the guest opened, at a kept position"),
         ROW("pwrite64", F_NONE, "", "WASI writes of files the guest opened, at a kept position"),
         ROW("lseek", F_NONE, "", "WASI fd_seek on regular-file stdio"),
+        ROW("getdents64", F_NONE, "", "WASI fd_readdir of a directory beneath a preopen"),
+        ROW("ftruncate", F_NONE, "", "WASI fd_filestat_set_size of a file the guest opened"),
+        ROW("fallocate", F_NONE, "", "WASI fd_allocate of a file the guest opened"),
+        ROW("fadvise64", F_NONE, "", "WASI fd_advise: a hint on a descriptor the guest holds"),
+        ROW("fsync", F_NONE, "", "WASI fd_sync of a descriptor the guest holds"),
+        ROW("fdatasync", F_NONE, "", "WASI fd_datasync of a descriptor the guest holds"),
+        ROW("utimensat", F_NONE, "", "WASI fd/path_filestat_set_times on a descriptor resolved beneath a preopen"),
+        ROW("mkdirat", F_NONE, "", "WASI path_create_directory in a parent resolved beneath a preopen"),
+        ROW("unlinkat", F_NONE, "", "WASI path_unlink_file and path_remove_directory in a parent resolved beneath a preopen"),
+        ROW("linkat", F_NONE, "", "WASI path_link between parents resolved beneath preopens (never following a symlink)"),
+        ROW("symlinkat", F_NONE, "", "WASI path_symlink in a parent resolved beneath a preopen"),
+        ROW("readlinkat", F_NONE, "", "WASI path_readlink in a parent resolved beneath a preopen"),
+        ROW("renameat", F_NONE, "", "WASI path_rename between parents resolved beneath preopens"),
+        ROW("ppoll", F_NONE, "", "WASI poll_oneoff on the guest's descriptors"),
+        ROW("accept4", F_RW_FD, "fd is a read/write fd of the policy (a listening socket preopen)",
+            "WASI sock_accept on a socket the supervisor listens with (--tcplisten)"),
+        ROW("recvfrom", F_NONE, "", "WASI reads of connections the guest accepted"),
+        ROW("sendto", F_NONE, "", "WASI writes to connections the guest accepted"),
+        ROW("shutdown", F_NONE, "", "WASI sock_shutdown of a connection the guest accepted"),
         ROW("getpid", F_NONE, "", "the worker's own pid (1 in its pid namespace)"),
         ROW("gettid", F_NONE, "", "the thread's own id (raise, abort)"),
         ROW("tgkill", F_SELF, "the target is the worker itself",
@@ -111,8 +130,8 @@ static const wsbx_seccomp_rule rules[] = {
         ROW("sendmsg", F_CTL_FD, "fd is a control socket of the policy",
             "messages to the supervisor"),
         ROW("close", F_NONE, "", "dropping received fds"),
-        ROW("fcntl", F_FCNTL_DUP, "cmd is F_DUPFD_CLOEXEC",
-            "the loader keeps its own duplicate of a received artifact memfd"),
+        ROW("fcntl", F_FCNTL_DUP, "cmd is F_DUPFD_CLOEXEC, F_GETFL or F_SETFL",
+            "the loader keeps its own duplicate of a received artifact memfd; WASI fd_fdstat_set_flags sets O_NONBLOCK"),
         ROW("fstat", F_NONE, "", "the size of a received artifact memfd"),
         ROW("newfstatat", F_AT_EMPTY, "flags has AT_EMPTY_PATH (fstat of an open fd)",
             "the size of a received artifact memfd (the C library's fstat)"),
@@ -282,6 +301,13 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                 break;
         case F_FCNTL_DUP:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, F_DUPFD_CLOEXEC));
+                if (!rc)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, F_GETFL));
+                /* F_SETFL, never asking for signals (O_ASYNC) or O_DIRECT,
+                 * O_NOATIME: O_NONBLOCK is what WASI sets. */
+                if (!rc)
+                        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+                                              SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC | O_DIRECT | O_NOATIME, 0));
                 if (!rc && report)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
                                               SCMP_A1(SCMP_CMP_NE, F_DUPFD_CLOEXEC));

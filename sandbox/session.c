@@ -19,6 +19,7 @@
  * functions the type), indexed by handle; handles are below
  * WSBX_HANDLE_MAX, so the table stays bounded.
  */
+#include "loader.h"
 #include "sandbox_int.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,6 +69,10 @@ struct wsbx_session {
         uint32_t hcap;
         struct hostfn *hosts;
         uint32_t nhosts, hostcap;
+        /* Lazy restores: the snapshots the pager serves from (this
+         * process's own verified loads), freed after the worker. */
+        wsbx_snapshot **snaps;
+        uint32_t nsnaps, snapcap;
 };
 
 /* A loopback worker's start: the session's WASI configuration (its
@@ -213,7 +219,7 @@ static bool status_allowed(uint32_t kind, int32_t status)
         case WSBX_ST_EXIT:
                 return kind == WSBX_MSG_INVOKE || kind == WSBX_MSG_INSTANTIATE;
         case WSBX_ST_LINK:
-                return kind == WSBX_MSG_INSTANTIATE;
+                return kind == WSBX_MSG_INSTANTIATE || kind == WSBX_MSG_RESTORE;
         case WSBX_ST_NOTFOUND:
                 return kind == WSBX_MSG_EXPORT;
         default:
@@ -479,6 +485,10 @@ void wsbx_session_close(wsbx_session *s)
                 wsbx_loopback_stop(s->lb);
         else
                 wsbx_proc_stop(s->proc);
+        /* The pager is stopped with the worker: nothing reads these now. */
+        for (uint32_t i = 0; i < s->nsnaps; i++)
+                wsbx_snapshot_delete(s->snaps[i]);
+        free(s->snaps);
         /* After the worker thread has ended; an abandoned one keeps it. */
         if (!s->lb || !s->lb_abandoned)
                 free(s->lb_env);
@@ -957,4 +967,224 @@ int wsbx_session_wasi_instance(wsbx_session *s, wsbx_handle *instance, wsbx_stat
 const char *wsbx_session_error(const wsbx_session *s)
 {
         return s->proc ? wsbx_proc_cause(s->proc) : "";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Snapshots                                                                */
+/* ------------------------------------------------------------------------ */
+
+int wsbx_session_snapshot(wsbx_session *s, wsbx_handle instance, int *fd, wsbx_status *st)
+{
+        status_clear(st);
+        *fd = -1;
+        if (s->broken)
+                return lost(s, -EPIPE, st);
+        /* The worker cannot make memfds: it writes into this one, which is
+         * sealed and checked here once it answered. The worker's memory
+         * limit (its cgroup is charged for the pages) bounds its size. */
+        int mfd = memfd_create("wsbx-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (mfd < 0)
+                return -errno;
+        wsbx_msg req = {.kind = WSBX_MSG_SNAPSHOT, .handle = instance}, cmp;
+        int e = wsbx_ep_send_fd(s->ep, mfd, &req.value);
+        if (e == 0)
+                e = round_trip(s, &req, &cmp, st);
+        if (e < 0) {
+                close(mfd);
+                return e;
+        }
+        if (cmp.status != WSBX_ST_OK) {
+                close(mfd);
+                return failed(s, &cmp, st);
+        }
+        uint64_t size = cmp.value;
+        e = expect_empty(s, &cmp);
+        if (e < 0) {
+                close(mfd);
+                return e;
+        }
+        struct stat sb;
+        if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+            fstat(mfd, &sb) != 0 || (uint64_t)sb.st_size != size) {
+                /* Still mapped writable, or not the size it said: the
+                 * worker did not play by the rules. */
+                close(mfd);
+                return broken(s);
+        }
+        wsbx_snapshot *snap = NULL;
+        wsbx_lerr le = {""};
+        e = wsbx_snapshot_load(mfd, &snap, &le);
+        wsbx_snapshot_delete(snap);
+        if (e < 0) {
+                close(mfd);
+                if (e == -ENOMEM)
+                        return e;
+                /* A snapshot we cannot read back came from a broken worker. */
+                e = broken(s);
+                status_clear(st);
+                st->outcome = WSBX_SESS_ERROR;
+                snprintf(st->msg, sizeof st->msg, "the worker's snapshot is corrupt: %s", le.msg);
+                return e;
+        }
+        *fd = mfd;
+        return 0;
+}
+
+/* fd as the worker may have it: a writable file without F_SEAL_WRITE goes
+ * over as a read-only reopening (*ro, closed by the caller). */
+static int readonly_fd(wsbx_session *s, int fd, int *ro)
+{
+        *ro = -1;
+        if (wsbx_ep_is_local(s->ep))
+                return fd;
+        int fl = fcntl(fd, F_GETFL);
+        int seals = fcntl(fd, F_GET_SEALS);
+        if (fl < 0)
+                return -errno;
+        if ((fl & O_ACCMODE) == O_RDONLY || (seals >= 0 && (seals & F_SEAL_WRITE)))
+                return fd;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        *ro = open(path, O_RDONLY | O_CLOEXEC);
+        return *ro < 0 ? -errno : *ro;
+}
+
+/* The ranges of a lazy RESTORE completion, checked against the snapshot
+ * (one per memory, page-aligned, its size) and handed to the pager. A
+ * failure here leaves an instance whose pages nobody serves: the worker
+ * is killed. */
+static int serve_ranges(wsbx_session *s, const wsbx_msg *cmp, wsbx_snapshot *snap, wsbx_status *st)
+{
+        uint32_t nm = wsbx_snapshot_nmemories(snap);
+        const uint8_t *p = wsbx_ep_payload(s->ep, cmp);
+        if (cmp->count != nm || cmp->len != (uint64_t)nm * sizeof(wsbx_msg_range) || (nm && !p)) {
+                done(s);
+                return broken(s);
+        }
+        wsbx_msg_range *r = malloc((size_t)nm * sizeof *r + 1);
+        if (!r) {
+                done(s);
+                wsbx_proc_fail(s->proc, "worker killed: its lazy pages could not be served (out of memory)");
+                return lost(s, -ENOMEM, st);
+        }
+        if (nm)
+                memcpy(r, p, (size_t)nm * sizeof *r);
+        done(s);
+        int e = 0;
+        for (uint32_t i = 0; i < nm && e == 0; i++)
+                if (r[i].base % WSBX_SNAPSHOT_PAGE ||
+                    r[i].len != (uint64_t)wsbx_snapshot_memory_pages(snap, i) * WSBX_WASM_PAGE)
+                        e = -EPROTO;
+        if (e < 0) {
+                free(r);
+                return broken(s);
+        }
+        for (uint32_t i = 0; i < nm && e == 0; i++) {
+                const uint8_t *src;
+                size_t len;
+                if (!r[i].len)
+                        continue;
+                e = wsbx_snapshot_memory_source(snap, i, &src, &len);
+                if (e == 0)
+                        e = wsbx_proc_pager_add(s->proc, r[i].base, r[i].len, src, len);
+        }
+        free(r);
+        if (e < 0) {
+                char why[WSBX_STATUS_MSG_MAX];
+                snprintf(why, sizeof why, "worker killed: its lazy pages could not be registered: %s", strerror(-e));
+                wsbx_proc_fail(s->proc, why);
+                return lost(s, e, st);
+        }
+        return 0;
+}
+
+int wsbx_session_restore(wsbx_session *s, wsbx_handle module, int fd, const wsbx_handle *imports, uint32_t nimports,
+                         wsbx_handle *instance, wsbx_status *st)
+{
+        status_clear(st);
+        if (fd < 0)
+                return -EBADF;
+        if (s->broken)
+                return lost(s, -EPIPE, st);
+        bool lazy = s->proc && wsbx_proc_lazy(s->proc);
+        wsbx_snapshot *snap = NULL;
+        if (lazy) {
+                /* The pager serves from this process's own reading of the
+                 * file, verified here: nothing the worker says about it. */
+                if (s->nsnaps == s->snapcap) {
+                        uint32_t cap = s->snapcap ? 2 * s->snapcap : 8;
+                        wsbx_snapshot **n = realloc(s->snaps, (size_t)cap * sizeof *n);
+                        if (!n)
+                                return -ENOMEM;
+                        s->snaps = n;
+                        s->snapcap = cap;
+                }
+                wsbx_lerr le = {""};
+                int e = wsbx_snapshot_load(fd, &snap, &le);
+                if (e < 0)
+                        return e == -ENOMEM ? e : status_error(st, le.msg[0] ? le.msg : strerror(-e));
+        }
+        wsbx_msg req = {.kind = WSBX_MSG_RESTORE, .handle = module, .count = nimports,
+                        .flags = lazy ? WSBX_MSG_F_LAZY : 0},
+                 cmp;
+        if (wsbx_proto_put_bytes(s->ep, &req, imports, (size_t)nimports * sizeof *imports) < 0) {
+                wsbx_snapshot_delete(snap);
+                return status_error(st, "too many imports for one message");
+        }
+        int ro;
+        int wfd = readonly_fd(s, fd, &ro);
+        int e = wfd < 0 ? wfd : wsbx_ep_send_fd(s->ep, wfd, &req.value);
+        if (ro >= 0)
+                close(ro);
+        if (e == 0)
+                e = round_trip(s, &req, &cmp, st);
+        if (e < 0) {
+                wsbx_snapshot_delete(snap);
+                return e;
+        }
+        if (cmp.status != WSBX_ST_OK) {
+                wsbx_snapshot_delete(snap);
+                return failed(s, &cmp, st);
+        }
+        wsbx_handle h = cmp.handle;
+        if (lazy) {
+                /* Kept until close, whatever happens: once a range may be
+                 * registered, the pager may read it. */
+                s->snaps[s->nsnaps++] = snap;
+                e = serve_ranges(s, &cmp, snap, st);
+        } else {
+                e = expect_empty(s, &cmp);
+        }
+        if (e < 0)
+                return e;
+        struct hrec *r;
+        e = rec_add(s, h, KIND_INSTANCE, &r);
+        if (e < 0)
+                return e;
+        *instance = h;
+        return 0;
+}
+
+bool wsbx_session_lazy(wsbx_session *s)
+{
+        return s->proc && wsbx_proc_lazy(s->proc);
+}
+
+void wsbx_session_pager_stats(const wsbx_session *s, wsbx_uffd_stats *out)
+{
+        memset(out, 0, sizeof *out);
+        if (s->proc)
+                wsbx_proc_pager_stats(s->proc, out);
+}
+
+void wsbx_session_pager_test_delay(wsbx_session *s, uint64_t ns)
+{
+        if (s->proc)
+                wsbx_proc_pager_test_delay(s->proc, ns);
+}
+
+void wsbx_session_pager_test_stop(wsbx_session *s)
+{
+        if (s->proc)
+                wsbx_proc_pager_test_stop(s->proc);
 }

@@ -9,13 +9,16 @@
  * This file is the serving component: a thread that serves one uffd from
  * one source buffer (page i of the range gets bytes [i*page, (i+1)*page)
  * of the source, zero past its end; an all-zero source page is answered
- * with UFFDIO_ZEROPAGE). It is written to run in whichever process holds
- * the fd: in-process for now, in the supervisor once workers hand their
- * uffd over. A fault that cannot be served (UFFDIO_COPY failing for
+ * with UFFDIO_ZEROPAGE); more ranges can be added while it runs. It runs
+ * in whichever process holds the fd: in-process for `--no-sandbox`, and in
+ * the supervisor for a jailed worker, which creates its userfaultfd before
+ * lockdown and hands it over (addresses are then the worker's: UFFDIO_COPY
+ * works on the mm the fd is bound to, whoever calls it). A fault that cannot be served (UFFDIO_COPY failing for
  * another reason than a race with an earlier answer) must never turn into
  * a hang or a silent zero page, so the server then calls the owner's
  * failure hook, whose default kills the process (SIGKILL) as the
- * supervisor kills a worker.
+ * supervisor kills a worker. The same happens to a fault the server could
+ * not answer within its timeout (wsbx_uffd_server_set_timeout).
  */
 #include "sandbox.h"
 
@@ -30,6 +33,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef USERFAULTFD_IOC_NEW
@@ -39,13 +43,24 @@
 #define UFFD_USER_MODE_ONLY 1
 #endif
 
-struct wsbx_uffd_server {
-        int uffd, stopfd;
-        uint8_t *base;
+/* One served range: [base, base + len) of the faulting process's address
+ * space, page i from src bytes [i*page, (i+1)*page). */
+struct uffd_range {
+        uint64_t base;
         size_t len;
         const uint8_t *src;
         size_t src_len;
+};
+
+struct wsbx_uffd_server {
+        int uffd, stopfd;
+        pthread_mutex_t lock;          /* ranges, nranges, cap */
+        struct uffd_range *ranges;     /* owned */
+        uint32_t nranges, cap;
         size_t page;
+        uint64_t timeout_ns;           /* atomic; 0: none */
+        uint64_t delay_ns;             /* atomic; tests only */
+        int failure;                   /* atomic; -errno of the fault that ended it */
         void (*on_fail)(void *ctx);
         void *ctx;
         pthread_t thread;
@@ -97,17 +112,17 @@ static bool all_zero(const uint8_t *p, size_t n)
         return true;
 }
 
-/* Answers one fault at page-aligned offset off. 0 or -errno. */
-static int serve(wsbx_uffd_server *s, size_t off)
+/* Answers one fault at page-aligned offset off of range r. 0 or -errno. */
+static int serve(wsbx_uffd_server *s, const struct uffd_range *r, size_t off)
 {
         uint8_t buf[65536];
         const uint8_t *from = NULL;
-        if (off < s->src_len) {
-                size_t n = s->src_len - off < s->page ? s->src_len - off : s->page;
+        if (off < r->src_len) {
+                size_t n = r->src_len - off < s->page ? r->src_len - off : s->page;
                 if (n == s->page) {
-                        from = s->src + off;
+                        from = r->src + off;
                 } else if (s->page <= sizeof buf) {
-                        memcpy(buf, s->src + off, n);
+                        memcpy(buf, r->src + off, n);
                         memset(buf + n, 0, s->page - n);
                         from = buf;
                 }
@@ -122,14 +137,14 @@ static int serve(wsbx_uffd_server *s, size_t off)
                 int rc;
                 if (from) {
                         struct uffdio_copy c = {
-                                .dst = (uint64_t)(uintptr_t)(s->base + off),
+                                .dst = r->base + off,
                                 .src = (uint64_t)(uintptr_t)from,
                                 .len = s->page,
                         };
                         rc = ioctl(s->uffd, UFFDIO_COPY, &c);
                 } else {
                         struct uffdio_zeropage z = {
-                                .range = { .start = (uint64_t)(uintptr_t)(s->base + off), .len = s->page },
+                                .range = { .start = r->base + off, .len = s->page },
                         };
                         rc = ioctl(s->uffd, UFFDIO_ZEROPAGE, &z);
                 }
@@ -143,6 +158,13 @@ static int serve(wsbx_uffd_server *s, size_t off)
                         return 0;
                 return -e;
         }
+}
+
+static uint64_t now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void *server_main(void *arg)
@@ -166,11 +188,30 @@ static void *server_main(void *arg)
                 }
                 if (msg.event != UFFD_EVENT_PAGEFAULT)
                         continue;
+                uint64_t t0 = now_ns();
                 uint64_t addr = msg.arg.pagefault.address & ~(uint64_t)(s->page - 1);
                 __atomic_add_fetch(&s->stats.faults, 1, __ATOMIC_RELAXED);
-                uint64_t b = (uint64_t)(uintptr_t)s->base;
-                int rc = addr >= b && addr - b < s->len ? serve(s, (size_t)(addr - b)) : -EFAULT;
+                struct uffd_range rg = {0};
+                bool found = false;
+                pthread_mutex_lock(&s->lock);
+                for (uint32_t i = 0; i < s->nranges && !found; i++)
+                        if (addr >= s->ranges[i].base && addr - s->ranges[i].base < s->ranges[i].len) {
+                                rg = s->ranges[i];
+                                found = true;
+                        }
+                pthread_mutex_unlock(&s->lock);
+                uint64_t delay = __atomic_load_n(&s->delay_ns, __ATOMIC_RELAXED);
+                if (delay) {
+                        struct timespec ts = {(time_t)(delay / 1000000000u), (long)(delay % 1000000000u)};
+                        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+                                ;
+                }
+                uint64_t limit = __atomic_load_n(&s->timeout_ns, __ATOMIC_RELAXED);
+                int rc = !found ? -EFAULT
+                         : limit && now_ns() - t0 > limit ? -ETIMEDOUT
+                                                          : serve(s, &rg, (size_t)(addr - rg.base));
                 if (rc < 0) {
+                        __atomic_store_n(&s->failure, rc, __ATOMIC_RELAXED);
                         __atomic_add_fetch(&s->stats.failures, 1, __ATOMIC_RELAXED);
                         s->on_fail(s->ctx);
                         break;
@@ -191,27 +232,73 @@ int wsbx_uffd_server_start(int uffd, void *base, size_t len, const void *src, si
         if (!s)
                 return -ENOMEM;
         s->uffd = uffd;
-        s->base = base;
-        s->len = len;
-        s->src = src;
-        s->src_len = src_len;
+        pthread_mutex_init(&s->lock, NULL);
         s->page = page;
+        if (len && wsbx_uffd_server_add(s, (uint64_t)(uintptr_t)base, len, src, src_len) < 0) {
+                pthread_mutex_destroy(&s->lock);
+                free(s);
+                return -ENOMEM;
+        }
         s->on_fail = on_fail ? on_fail : default_fail;
         s->ctx = ctx;
         s->stopfd = eventfd(0, EFD_CLOEXEC);
         if (s->stopfd < 0) {
                 int e = -errno;
+                pthread_mutex_destroy(&s->lock);
+                free(s->ranges);
                 free(s);
                 return e;
         }
         int rc = pthread_create(&s->thread, NULL, server_main, s);
         if (rc != 0) {
                 close(s->stopfd);
+                pthread_mutex_destroy(&s->lock);
+                free(s->ranges);
                 free(s);
                 return -rc;
         }
         *out = s;
         return 0;
+}
+
+int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len)
+{
+        if (base % s->page || len % s->page || src_len > len || base + len < base)
+                return -EINVAL;
+        int rc = 0;
+        pthread_mutex_lock(&s->lock);
+        for (uint32_t i = 0; i < s->nranges && rc == 0; i++)
+                if (base < s->ranges[i].base + s->ranges[i].len && s->ranges[i].base < base + len)
+                        rc = -EEXIST;
+        if (rc == 0 && s->nranges == s->cap) {
+                uint32_t cap = s->cap ? 2 * s->cap : 8;
+                struct uffd_range *n = cap > s->cap ? realloc(s->ranges, (size_t)cap * sizeof *n) : NULL;
+                if (n) {
+                        s->ranges = n;
+                        s->cap = cap;
+                } else {
+                        rc = -ENOMEM;
+                }
+        }
+        if (rc == 0)
+                s->ranges[s->nranges++] = (struct uffd_range){base, len, src, src_len};
+        pthread_mutex_unlock(&s->lock);
+        return rc;
+}
+
+void wsbx_uffd_server_set_timeout(wsbx_uffd_server *s, uint64_t ns)
+{
+        __atomic_store_n(&s->timeout_ns, ns, __ATOMIC_RELAXED);
+}
+
+void wsbx_uffd_server_set_delay(wsbx_uffd_server *s, uint64_t ns)
+{
+        __atomic_store_n(&s->delay_ns, ns, __ATOMIC_RELAXED);
+}
+
+int wsbx_uffd_server_failure(const wsbx_uffd_server *s)
+{
+        return __atomic_load_n(&s->failure, __ATOMIC_RELAXED);
 }
 
 void wsbx_uffd_server_stats(const wsbx_uffd_server *s, wsbx_uffd_stats *out)
@@ -231,5 +318,7 @@ void wsbx_uffd_server_stop(wsbx_uffd_server *s)
                 pthread_cancel(s->thread);
         pthread_join(s->thread, NULL);
         close(s->stopfd);
+        pthread_mutex_destroy(&s->lock);
+        free(s->ranges);
         free(s);
 }

@@ -12,6 +12,10 @@
  * only: the loader frees modules, instances and everything they made
  * together with the store, since references cross instances freely.
  *
+ * SNAPSHOT and RESTORE take and restore instance snapshots
+ * (loader/snapshot.c) through files the supervisor sends along; a lazy
+ * RESTORE answers with the memory ranges the supervisor's pager serves.
+ *
  * LOAD answers with the module's imports (names and types, from the
  * verified artifact), so the supervisor can bind them by name without
  * reading the artifact itself.
@@ -35,6 +39,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum {
@@ -974,6 +979,169 @@ static int do_drop(worker *w, const wsbx_msg *m)
         return reply(w, m, &c);
 }
 
+/* The loader's externs for a request's import handles (n u32 at p) of a
+ * module with `total` imports, the ones left out missing. NULL with *why
+ * set when a handle is not an extern (or out of memory). */
+static wsbx_extern *externs_of(worker *w, const uint8_t *p, uint32_t n, uint32_t total, const char **why)
+{
+        if (n > total) {
+                *why = "incompatible import type: more imports given than the module has";
+                return NULL;
+        }
+        wsbx_extern *ext = calloc((size_t)total + 1, sizeof *ext);
+        if (!ext) {
+                *why = "out of memory";
+                return NULL;
+        }
+        for (uint32_t i = 0; i < total; i++) {
+                ext[i].kind = WSBX_EXTERN_MISSING;
+                uint32_t h = 0;
+                if (i < n)
+                        memcpy(&h, p + 4 * (size_t)i, 4);
+                if (h == 0)
+                        continue;
+                if (h >= w->nobjs || w->objs[h].kind < OBJ_FUNC || w->objs[h].kind > OBJ_GLOBAL) {
+                        free(ext);
+                        *why = "an import is not an extern handle";
+                        return NULL;
+                }
+                void *ptr = w->objs[h].ptr;
+                switch (w->objs[h].kind) {
+                case OBJ_FUNC:
+                        ext[i].kind = WSBX_ART_EXTERN_FUNC;
+                        ext[i].u.func = ptr;
+                        break;
+                case OBJ_TABLE:
+                        ext[i].kind = WSBX_ART_EXTERN_TABLE;
+                        ext[i].u.table = ptr;
+                        break;
+                case OBJ_MEMORY:
+                        ext[i].kind = WSBX_ART_EXTERN_MEMORY;
+                        ext[i].u.memory = ptr;
+                        break;
+                default:
+                        ext[i].kind = WSBX_ART_EXTERN_GLOBAL;
+                        ext[i].u.global = ptr;
+                        break;
+                }
+        }
+        return ext;
+}
+
+/* SNAPSHOT: the instance's state, saved into the (empty) memfd the
+ * supervisor sent along; the completion says how many bytes it holds. */
+static int do_snapshot(worker *w, const wsbx_msg *m)
+{
+        char err[WSBX_STATUS_MSG_MAX];
+        int fd = wsbx_ep_recv_fd(w->ep, m->value);
+        if (fd < 0) {
+                snprintf(err, sizeof err, "snapshot: no file descriptor: %s", strerror(-fd));
+                return reply_error(w, m, err);
+        }
+        struct obj *io = lookup(w, m->handle, OBJ_INSTANCE);
+        if (!io || m->len || m->count) {
+                close(fd);
+                return reply_error(w, m, io ? "snapshot: malformed request" : "snapshot: not an instance handle");
+        }
+        wsbx_snapshot *snap = NULL;
+        wsbx_lerr le = {""};
+        int e = wsbx_snapshot_take(io->ptr, &snap, &le);
+        if (e == 0)
+                e = wsbx_snapshot_save(snap, fd, &le);
+        wsbx_snapshot_delete(snap);
+        struct stat sb;
+        if (e == 0 && fstat(fd, &sb) != 0) {
+                e = -errno;
+                snprintf(le.msg, sizeof le.msg, "snapshot: %s", strerror(errno));
+        }
+        close(fd);
+        if (e < 0) {
+                snprintf(err, sizeof err, "%s", le.msg[0] ? le.msg : strerror(-e));
+                return reply_error(w, m, err);
+        }
+        wsbx_msg c = {.status = WSBX_ST_OK, .value = (uint64_t)sb.st_size};
+        return reply(w, m, &c);
+}
+
+/* RESTORE: a new instance of the module in the state of the snapshot file
+ * sent along. LAZY: its memories' pages are left missing for the
+ * supervisor's pager (which registers the ranges this answers with
+ * before anything here touches them); else they are copied in. */
+static int do_restore(worker *w, const wsbx_msg *m, const uint8_t *p)
+{
+        char err[WSBX_STATUS_MSG_MAX];
+        int fd = wsbx_ep_recv_fd(w->ep, m->value);
+        if (fd < 0) {
+                snprintf(err, sizeof err, "restore: no snapshot descriptor: %s", strerror(-fd));
+                return reply_error(w, m, err);
+        }
+        struct obj *mo = lookup(w, m->handle, OBJ_MODULE);
+        if (!mo || m->len != (uint64_t)m->count * 4 || (m->flags & ~WSBX_MSG_F_LAZY)) {
+                close(fd);
+                return reply_error(w, m, mo ? "restore: malformed request" : "restore: not a module handle");
+        }
+        bool lazy = m->flags & WSBX_MSG_F_LAZY;
+        wsbx_snapshot *snap = NULL;
+        wsbx_lerr le = {""};
+        int e = wsbx_snapshot_load(fd, &snap, &le);
+        close(fd);
+        if (e < 0) {
+                snprintf(err, sizeof err, "%s", le.msg[0] ? le.msg : strerror(-e));
+                return reply_error(w, m, err);
+        }
+        const wsbx_artifact *a = wsbx_loaded_artifact(mo->ptr);
+        const char *why = NULL;
+        wsbx_extern *ext = externs_of(w, p, m->count, a->nimports, &why);
+        uint32_t nm = wsbx_snapshot_nmemories(snap);
+        wsbx_snapshot_range *rg = calloc((size_t)nm + 1, sizeof *rg);
+        wsbx_instance *in = NULL;
+        int32_t status = WSBX_ST_OK;
+        if (!ext) {
+                status = strncmp(why, "out", 3) == 0 ? WSBX_ST_ERROR : WSBX_ST_LINK;
+                snprintf(err, sizeof err, "restore: %s", why);
+        } else if (!rg) {
+                status = WSBX_ST_ERROR;
+                snprintf(err, sizeof err, "out of memory");
+        } else {
+                e = wsbx_snapshot_restore(store_of(w), mo->ptr, snap, ext, a->nimports, lazy ? WSBX_SNAPSHOT_LAZY : 0,
+                                          rg, &in, &le);
+                if (e < 0) {
+                        status = e == -ENOENT ? WSBX_ST_LINK : WSBX_ST_ERROR;
+                        snprintf(err, sizeof err, "%s", le.msg[0] ? le.msg : strerror(-e));
+                }
+        }
+        free(ext);
+        /* The instance keeps nothing of the snapshot: copied pages are its
+         * own, lazy ones come from the supervisor. */
+        wsbx_snapshot_delete(snap);
+        if (status != WSBX_ST_OK) {
+                free(rg);
+                return reply_fault(w, m, status, 0, UINT32_MAX, err, NULL);
+        }
+        uint32_t h = handle_of(w, OBJ_INSTANCE, in);
+        if (!h) {
+                free(rg);
+                return reply_error(w, m, "too many handles");
+        }
+        wsbx_msg c = {.status = WSBX_ST_OK, .handle = h};
+        if (lazy) {
+                wsbx_msg_range *r = calloc((size_t)nm + 1, sizeof *r);
+                e = r ? 0 : -ENOMEM;
+                for (uint32_t i = 0; r && i < nm; i++)
+                        r[i] = (wsbx_msg_range){(uint64_t)(uintptr_t)rg[i].base, rg[i].len};
+                if (e == 0)
+                        e = wsbx_proto_put_bytes(w->ep, &c, r, (size_t)nm * sizeof *r);
+                c.count = nm;
+                free(r);
+                if (e < 0) {
+                        free(rg);
+                        return reply_error(w, m, "restore: too many memories for one message");
+                }
+        }
+        free(rg);
+        return reply(w, m, &c);
+}
+
 /* Serves one received request: copies its payload out once, releases the
  * slot, and dispatches. Returns what the transport said. */
 static int serve(worker *w, const wsbx_msg *m)
@@ -1012,6 +1180,12 @@ static int serve(worker *w, const wsbx_msg *m)
                 break;
         case WSBX_MSG_WASI:
                 e = do_wasi(w, m);
+                break;
+        case WSBX_MSG_SNAPSHOT:
+                e = do_snapshot(w, m);
+                break;
+        case WSBX_MSG_RESTORE:
+                e = do_restore(w, m, p);
                 break;
         case WSBX_MSG_CLOSE:
                 w->closing = true;

@@ -24,6 +24,10 @@ typedef struct wsbx_wasi_config {
         int stdio[3];                             /* host fds for guest fds 0,1,2 (borrowed) */
         const wsbx_wasi_preopen *preopens;        /* guest fds 3, 4, ... in this order */
         uint32_t npreopens;
+        /* Listening sockets (borrowed) the guest may sock_accept on: guest
+         * fds after the preopens, in this order (wasmtime's --tcplisten). */
+        const int *sockets;
+        uint32_t nsockets;
 } wsbx_wasi_config;
 
 /* The WASI host state for one guest program: a descriptor table (guest

@@ -49,7 +49,8 @@ int main(int argc, char **argv)
         /* Files beneath the preopen: create, write, seek, read back. */
         __wasi_fd_t f;
         CHECK(__wasi_path_open(3, 0, "t.txt", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC,
-                               __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &f) == 0);
+                               __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK |
+                               __WASI_RIGHTS_FD_FILESTAT_GET, 0, 0, &f) == 0);
         CHECK(__wasi_fd_write(f, &iov, 1, &n) == 0 && n == 6);
         CHECK(__wasi_fd_seek(f, 1, __WASI_WHENCE_SET, &pos) == 0 && pos == 1);
         char buf[8] = {0};
