@@ -21,6 +21,9 @@
  */
 #include "loader.h"
 #include "sandbox_int.h"
+#if WSBX_SANITIZER_BUILD
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -262,6 +265,9 @@ static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status
                 if (e == -ETIME) {
                         wsbx_loopback_abandon(s->lb);
                         s->lb_abandoned = true;
+#if WSBX_SANITIZER_BUILD
+                        __lsan_ignore_object(s->lb_env); /* its thread keeps it */
+#endif
                         s->broken = true;
                         e = -ETIMEDOUT;
                         if (st) {
