@@ -54,9 +54,13 @@ bool cli_read_file(const char *path, uint8_t **out, size_t *len);
  * leaves *out NULL and returns false. */
 bool cli_decode_module(const char *path, const uint8_t *bytes, size_t len, wsbx_module **out);
 
-/* cli_read_file then cli_decode_module; the file's bytes are freed before
- * return. Same ownership and error output as cli_decode_module. */
-bool cli_load_module(const char *path, wsbx_module **out);
+/* Reads FILE here, then decodes and validates it in a jailed child process
+ * (wsbx_run_jailed: untrusted bytes are never parsed in this one) and
+ * calls use(path, module, ctx) there, which prints what it finds on
+ * stdout and returns an exit status. Returns use's status, or
+ * CLI_EXIT_FAIL after printing the error (the file cannot be read, the
+ * module is malformed or invalid, the child died and why). */
+int cli_jailed_module(const char *path, int (*use)(const char *path, const wsbx_module *m, void *ctx), void *ctx);
 
 /* The one module-loading path of `run` and `wast`. */
 typedef struct cli_load_opts {

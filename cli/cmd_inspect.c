@@ -8,7 +8,9 @@
  * fields; every string from the module goes through cli_put_json_string,
  * so hostile names still give valid JSON.
  *
- * The module was validated by wsbx_module_load, so indices are in range;
+ * The file is read here; parsing and printing happen in a jailed child
+ * (cli_jailed_module), so untrusted bytes are never parsed in this
+ * process. The module was validated by wsbx_module_load, so indices are in range;
  * they are still checked before use because printing a wrong type is
  * better than reading out of bounds if that ever stops being true.
  */
@@ -356,6 +358,21 @@ static void print_json(const char *path, const wsbx_module *m)
                 m->nfuncs - m->nimported_funcs, m->nglobals, r.code_bytes, r.data_bytes);
 }
 
+/* In the jailed child (cli_jailed_module): the module was parsed there. */
+static int inspect_json(const char *path, const wsbx_module *m, void *ctx)
+{
+        (void)ctx;
+        print_json(path, m);
+        return CLI_EXIT_OK;
+}
+
+static int inspect_text(const char *path, const wsbx_module *m, void *ctx)
+{
+        (void)ctx;
+        print_text(path, m);
+        return CLI_EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
         bool json = false, dashdash = false;
@@ -380,15 +397,7 @@ static int run(int argc, char **argv)
         if (!path)
                 return cli_usage("inspect", "no input file");
 
-        wsbx_module *m;
-        if (!cli_load_module(path, &m))
-                return CLI_EXIT_FAIL;
-        if (json)
-                print_json(path, m);
-        else
-                print_text(path, m);
-        wsbx_module_delete(m);
-        return CLI_EXIT_OK;
+        return cli_jailed_module(path, json ? inspect_json : inspect_text, NULL);
 }
 
 const cli_command cli_inspect = {

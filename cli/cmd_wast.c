@@ -6,9 +6,11 @@
  * reference interpreter keeps them. Every command ends as exactly one of
  * passed, failed or skipped.
  *
- * No module is decoded, validated or compiled in this process: every
- * module of a script (binary or quoted text; the script parser turns
- * inline text modules into binary) goes to the run's compile worker
+ * No module is parsed, decoded, validated or compiled in this process:
+ * the script is parsed with WSBX_SCRIPT_TEXT_SPANS, so inline text
+ * modules are only skipped to their closing paren and kept as written,
+ * and every module of a script (binary, quoted or inline text) goes to
+ * the run's compile worker
  * (cli_compile_script_module), whose verdict decides assert_malformed and
  * assert_invalid, and whose artifact, verified here as hostile bytes
  * (wsbx_artifact_open), tells the runner the module's imports, exports
@@ -461,8 +463,30 @@ static wsbx_errkind load(struct runner *r, const wsbx_script_module *sm, struct 
                 *where = "quoted text ";
         else if (sm->form != WSBX_MODFORM_TEXT && sm->form != WSBX_MODFORM_BINARY)
                 return wsbx_error_set(err, WSBX_ERR_MALFORMED, SIZE_MAX, "unknown module form");
-        /* Inline text modules reach here as the parser's binary. */
-        int fd = cli_compile_script_module(sm->bytes, sm->len, sm->form == WSBX_MODFORM_QUOTE, r->no_sandbox, err);
+        int fd;
+        if (sm->form == WSBX_MODFORM_TEXT && sm->text) {
+                /* Kept as written (WSBX_SCRIPT_TEXT_SPANS): parsed by the
+                 * compile worker; its positions are mapped back onto the
+                 * script. */
+                static const char head[] = "(module ";
+                size_t n = sizeof head - 1 + sm->text_len + 2;
+                char *src = malloc(n + 1);
+                if (!src)
+                        return wsbx_error_set(err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
+                snprintf(src, n + 1, "%s%s\n)", head, sm->text);
+                fd = cli_compile_script_module((const uint8_t *)src, n, true, r->no_sandbox, err);
+                free(src);
+                if (fd < 0 && err->line == 1 && err->col > sizeof head - 1) {
+                        err->line = sm->text_line;
+                        err->col = sm->text_col + err->col - (uint32_t)sizeof head;
+                } else if (fd < 0 && err->line > 1) {
+                        err->line += sm->text_line - 1;
+                }
+        } else {
+                /* Binary, quoted text, or text the parser encoded. */
+                fd = cli_compile_script_module(sm->bytes, sm->len, sm->form == WSBX_MODFORM_QUOTE, r->no_sandbox,
+                                               err);
+        }
         if (fd < 0)
                 return err->kind != WSBX_OK ? err->kind : WSBX_ERR_IO;
         *where = "";
@@ -849,7 +873,10 @@ static void run_file(struct runner *r, const char *path)
         if (!cli_read_file(path, &text, &len)) {
                 r->failed++;
         } else {
-                if (wsbx_script_parse((const char *)text, len, &s, &err) != WSBX_OK) {
+                /* Sandboxed, text modules stay text here: the compile
+                 * worker parses them. */
+                unsigned flags = r->no_sandbox ? 0 : WSBX_SCRIPT_TEXT_SPANS;
+                if (wsbx_script_parse_flags((const char *)text, len, flags, &s, &err) != WSBX_OK) {
                         cli_print_error(stderr, path, &err);
                         r->failed++;
                 }

@@ -101,24 +101,49 @@ bool cli_decode_module(const char *path, const uint8_t *bytes, size_t len, wsbx_
         return true;
 }
 
-bool cli_load_module(const char *path, wsbx_module **out)
-{
-        uint8_t *bytes;
-        size_t len;
-        *out = NULL;
-        if (!cli_read_file(path, &bytes, &len))
-                return false;
-        bool ok = cli_decode_module(path, bytes, len, out);
-        free(bytes);
-        return ok;
-}
-
-/* ---- the module-loading path: artifact files, compile cache, worker ---- */
-
 static void log_line(const char *msg)
 {
         fprintf(stderr, "%s\n", msg);
 }
+
+struct jailed_job {
+        const char *path;
+        const uint8_t *bytes;
+        size_t len;
+        int (*use)(const char *path, const wsbx_module *m, void *ctx);
+        void *ctx;
+};
+
+/* In the jailed child. */
+static int jailed_job_run(void *p)
+{
+        struct jailed_job *j = p;
+        wsbx_module *m;
+        if (!cli_decode_module(j->path, j->bytes, j->len, &m))
+                return CLI_EXIT_FAIL;
+        int rc = j->use(j->path, m, j->ctx);
+        wsbx_module_delete(m);
+        return rc;
+}
+
+int cli_jailed_module(const char *path, int (*use)(const char *path, const wsbx_module *m, void *ctx), void *ctx)
+{
+        uint8_t *bytes;
+        size_t len;
+        if (!cli_read_file(path, &bytes, &len))
+                return CLI_EXIT_FAIL;
+        struct jailed_job j = {path, bytes, len, use, ctx};
+        char why[WSBX_STATUS_MSG_MAX];
+        int rc = wsbx_run_jailed(jailed_job_run, &j, log_line, why, sizeof why);
+        free(bytes);
+        if (rc < 0) {
+                fprintf(stderr, "wsbx: %s: %s\n", path, why);
+                return CLI_EXIT_FAIL;
+        }
+        return rc;
+}
+
+/* ---- the module-loading path: artifact files, compile cache, worker ---- */
 
 /* Whether the artifact in fd verifies on this machine (hostile bytes:
  * a cache entry is a file anyone with our uid could have written). */

@@ -414,6 +414,13 @@ typedef struct wsbx_script_module {
         /* TEXT only: kind != WSBX_OK when the text failed to parse (bytes
          * is then NULL); line/col point into the script. */
         wsbx_error error;
+        /* TEXT with WSBX_SCRIPT_TEXT_SPANS: not encoded (bytes NULL, len
+         * 0); text holds the module's fields as written (text_len bytes,
+         * owned by the script), starting at text_line:text_col of the
+         * script, for whoever encodes "(module " text ")" elsewhere. */
+        const char *text;
+        size_t text_len;
+        uint32_t text_line, text_col;
 } wsbx_script_module;
 
 /* A value as written in the script: an argument, or the value part of an
@@ -527,6 +534,13 @@ typedef struct wsbx_script {
  * interpreter. On success *out is a new script the caller frees with
  * wsbx_script_delete. The input is not kept. */
 wsbx_errkind wsbx_script_parse(const char *text, size_t len, wsbx_script **out, wsbx_error *err);
+/* As wsbx_script_parse; flags WSBX_SCRIPT_TEXT_SPANS: text modules are
+ * not parsed (only skipped to their closing paren) but kept as their
+ * source text (wsbx_script_module.text), so that a jailed worker can
+ * parse them (wsbx wast). */
+#define WSBX_SCRIPT_TEXT_SPANS 1u
+wsbx_errkind wsbx_script_parse_flags(const char *text, size_t len, unsigned flags, wsbx_script **out,
+                                     wsbx_error *err);
 
 /* Frees a script and everything it owns. NULL is allowed. */
 void wsbx_script_delete(wsbx_script *s);

@@ -34,6 +34,7 @@ struct parser {
         wsbx_command *cmds;
         uint32_t ncmds, cap;
         wsbx_error *err; /* the current command's error */
+        unsigned flags;  /* WSBX_SCRIPT_* */
 };
 
 static bool tok_is(const wsbx_token *t, const char *word)
@@ -168,6 +169,25 @@ static wsbx_errkind parse_module_body(struct parser *p, wsbx_script_module *m)
         }
 
         m->form = WSBX_MODFORM_TEXT;
+        if (p->flags & WSBX_SCRIPT_TEXT_SPANS) {
+                /* The fields as written, up to the closing paren. */
+                const char *start = p->lx.has_peek ? p->lx.peek.start : p->lx.p;
+                m->text_line = p->lx.has_peek ? p->lx.peek.line : p->lx.line;
+                m->text_col = p->lx.has_peek ? p->lx.peek.col
+                                             : (uint32_t)(p->lx.p - p->lx.line_start) + 1;
+                wsbx_errkind sk = skip_to_close(&p->lx, p->err);
+                if (sk)
+                        return sk;
+                size_t n = (size_t)(p->lx.p - 1 - start);
+                char *copy = wsbx_arena_alloc(p->arena, n + 1);
+                if (!copy)
+                        return nomem(p, &t);
+                memcpy(copy, start, n);
+                copy[n] = 0;
+                m->text = copy;
+                m->text_len = n;
+                return WSBX_OK;
+        }
         wsbx_lexer saved = p->lx;
         uint8_t *bin = NULL;
         size_t len = 0;
@@ -693,6 +713,17 @@ static wsbx_errkind parse_inline_module(struct parser *p, const char *text, size
         c->line = m->line = first.line;
         c->module = m;
         m->form = WSBX_MODFORM_TEXT;
+        if (p->flags & WSBX_SCRIPT_TEXT_SPANS) {
+                char *copy = wsbx_arena_alloc(p->arena, len + 1);
+                if (!copy)
+                        return wsbx_error_set(err, WSBX_ERR_NOMEM, SIZE_MAX, "out of memory");
+                memcpy(copy, text, len);
+                copy[len] = 0;
+                m->text = copy;
+                m->text_len = len;
+                m->text_line = m->text_col = 1;
+                return WSBX_OK;
+        }
         uint8_t *bin = NULL;
         size_t n = 0;
         if (wsbx_wat_to_binary(text, len, &bin, &n, &m->error) != WSBX_OK) {
@@ -714,8 +745,14 @@ static wsbx_errkind parse_inline_module(struct parser *p, const char *text, size
 
 wsbx_errkind wsbx_script_parse(const char *text, size_t len, wsbx_script **out, wsbx_error *err)
 {
+        return wsbx_script_parse_flags(text, len, 0, out, err);
+}
+
+wsbx_errkind wsbx_script_parse_flags(const char *text, size_t len, unsigned flags, wsbx_script **out,
+                                     wsbx_error *err)
+{
         *out = NULL;
-        struct parser p = {0};
+        struct parser p = {.flags = flags};
         wsbx_lexer_init(&p.lx, text, len);
         p.arena = wsbx_arena_new();
         wsbx_script *s = p.arena ? wsbx_arena_calloc(p.arena, 1, sizeof *s) : NULL;

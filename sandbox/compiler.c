@@ -765,3 +765,66 @@ int wsbx_compile_in_worker(const uint8_t *bytes, size_t len, const wsbx_compile_
         wsbx_compile_worker_close(w);
         return rc;
 }
+
+/* ---- one-shot jailed tools ---- */
+
+struct tool_arg {
+        int (*fn)(void *);
+        void *arg;
+        const wsbx_jail_policy *policy;
+};
+
+static int tool_main(void *argp)
+{
+        const struct tool_arg *t = argp;
+        mallopt(M_MMAP_MAX, 0);
+        warm_qsort();
+        if (wsbx_jail_lockdown(t->policy) < 0)
+                return EXIT_LOCKDOWN;
+        int r = t->fn(t->arg);
+        fflush(stdout);
+        fflush(stderr);
+        return r & 0xff;
+}
+
+int wsbx_run_jailed(int (*fn)(void *), void *arg, void (*log)(const char *msg), char *why, size_t why_len)
+{
+        static unsigned here_said;
+        why[0] = 0;
+        fflush(stdout);
+        fflush(stderr);
+        wsbx_jail_policy pol;
+        wsbx_jail_policy_init(&pol);
+        pol.cgroup = true;
+        pol.memory_max = WSBX_COMPILE_MEMORY_DEFAULT;
+        pol.pids_max = 4;
+        pol.file_writes = true; /* stdout may be a regular file */
+        int keep[3] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO};
+        for (int i = 0; i < 3; i++)
+                pol.rw_fds[pol.n_rw_fds++] = keep[i];
+        struct tool_arg t = {fn, arg, &pol};
+        wsbx_jail_child child;
+        int rc = wsbx_jail_spawn(&pol, keep, 3, tool_main, &t, &child);
+        if (rc < 0)
+                goto here;
+        wsbx_jail_death d;
+        rc = wsbx_jail_wait(&child, &d);
+        wsbx_jail_release(&child);
+        if (rc < 0) {
+                snprintf(why, why_len, "waiting for the jailed process: %s", strerror(-rc));
+                return rc;
+        }
+        if (d.cause == WSBX_JAIL_EXITED && (d.status == WSBX_JAIL_SETUP_FAILED || d.status == EXIT_LOCKDOWN))
+                goto here; /* it never got to run fn */
+        if (d.cause == WSBX_JAIL_EXITED)
+                return d.status;
+        wsbx_error e;
+        rc = died(&d, pol.memory_max, &e);
+        snprintf(why, why_len, "%s", e.msg);
+        return rc;
+here:
+        if (log && !here_said++)
+                log("wsbx: the jail cannot be built here: parsing in this process");
+        return fn(arg);
+}
+

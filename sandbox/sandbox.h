@@ -395,6 +395,19 @@ int wsbx_compile_worker_pid(const wsbx_compile_worker *w);
 /* How many workers w has spawned so far. */
 unsigned wsbx_compile_worker_spawns(const wsbx_compile_worker *w);
 
+/* Runs fn(arg) in a jailed child process, a copy of this one jailed as a
+ * compile worker is (namespaces, Landlock, no_new_privs, the seccomp
+ * allowlist, its memory limit), that keeps only stdin, stdout and stderr
+ * (flushed here first; the child flushes its own): for tools that parse
+ * untrusted bytes already in memory and print what they find (wsbx
+ * validate, inspect). Returns fn's return value (0-255, the child's exit
+ * status), or -errno with why (why_len bytes) naming the cause when the
+ * child died: killed by seccomp (the syscall), out of memory, a signal.
+ * Where the jail cannot be built fn runs in this process, said once
+ * through log (NULL: silent). Same caveat about threads as
+ * wsbx_compile_in_worker. */
+int wsbx_run_jailed(int (*fn)(void *), void *arg, void (*log)(const char *msg), char *why, size_t why_len);
+
 /* ------------------------------------------------------------------------ */
 /* spectest.c - the spec tests' `spectest` host module                      */
 /* ------------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -392,4 +393,35 @@ Test(compiler, persistent_worker_recovers)
         free(big);
         wsbx_compile_worker_close(w);
         cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
+}
+
+/* wsbx_run_jailed: the function runs in a jailed child (its pid is not
+ * ours, its status comes back), and a forbidden system call there kills
+ * the child, named, not us. */
+static int report_pid(void *arg)
+{
+        /* Through the shared page: the child's memory is its own copy. */
+        *(volatile int *)arg = getpid();
+        return 7;
+}
+
+static int try_socket(void *arg)
+{
+        (void)arg;
+        return socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 9;
+}
+
+Test(compiler, run_jailed_tool)
+{
+        int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        cr_assert_neq(shared, MAP_FAILED);
+        char why[256];
+        cr_assert_eq(wsbx_run_jailed(report_pid, shared, note, why, sizeof why), 7, "%s", why);
+        skip_if_no_jail();
+        cr_assert_neq(*shared, getpid(), "the function ran in this process");
+        int rc = wsbx_run_jailed(try_socket, NULL, note, why, sizeof why);
+        cr_assert_lt(rc, 0, "socket() in the jail returned (status %d)", rc);
+        cr_assert(strstr(why, "socket"), "cause: '%s'", why);
+        cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
+        munmap(shared, 4096);
 }

@@ -563,3 +563,36 @@ Test(wast, format_values)
         cr_assert_eq(strlen(buf), 7);
         wsbx_script_delete(s);
 }
+
+/* WSBX_SCRIPT_TEXT_SPANS: text modules are kept as written, not encoded
+ * (wsbx wast lets the compile worker parse them); other forms as usual. */
+Test(wast, text_spans)
+{
+        const char *text = "(module $m\n  (func (export \"f\") (result i32) i32.const 1) ;; tail\n)\n"
+                           "(module binary \"\\00asm\\01\\00\\00\\00\")\n"
+                           "(assert_return (invoke \"f\") (i32.const 1))\n";
+        wsbx_script *s = NULL;
+        wsbx_error err = {0};
+        cr_assert_eq(wsbx_script_parse_flags(text, strlen(text), WSBX_SCRIPT_TEXT_SPANS, &s, &err), WSBX_OK,
+                     "%s", err.msg);
+        cr_assert_eq(s->ncmds, 3);
+        const wsbx_script_module *m = s->cmds[0].module;
+        cr_assert_eq(m->form, WSBX_MODFORM_TEXT);
+        cr_assert_null(m->bytes);
+        cr_assert(name_is(m->id, "$m"));
+        cr_assert_str_eq(m->text, "(func (export \"f\") (result i32) i32.const 1) ;; tail\n");
+        cr_assert_eq(m->text_len, strlen(m->text));
+        cr_assert_eq(m->text_line, 2);
+        cr_assert_eq(m->text_col, 3);
+        cr_assert_eq(s->cmds[1].module->form, WSBX_MODFORM_BINARY);
+        cr_assert_eq(s->cmds[1].module->len, 8);
+        cr_assert_eq(s->cmds[2].kind, WSBX_CMD_ASSERT_RETURN);
+        wsbx_script_delete(s);
+        /* A script that is only module fields: the whole text. */
+        const char *bare = "(func) (memory 1)";
+        cr_assert_eq(wsbx_script_parse_flags(bare, strlen(bare), WSBX_SCRIPT_TEXT_SPANS, &s, &err), WSBX_OK);
+        cr_assert_eq(s->ncmds, 1);
+        cr_assert_str_eq(s->cmds[0].module->text, bare);
+        cr_assert_null(s->cmds[0].module->bytes);
+        wsbx_script_delete(s);
+}
