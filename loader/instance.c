@@ -630,17 +630,12 @@ static wsbx_instance *instance_alloc(wsbx_store *s, wsbx_loaded *l, wsbx_lerr *e
         return in;
 }
 
-int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
-                     uint32_t nimports, wsbx_instance **out, wsbx_trap_info *trap,
-                     wsbx_lerr *err)
+/* What both instantiation paths check first: the store, the import count
+ * and every import's kind and type. */
+static int check_call(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports, uint32_t nimports,
+                      wsbx_lerr *err)
 {
-        wsbx_trap_info local;
         const wsbx_artifact *a = &l->art;
-        int rc = 0;
-        if (!trap)
-                trap = &local;
-        trap_out(trap, WSBX_TRAP_NONE, NULL);
-        *out = NULL;
         if (err)
                 err->msg[0] = 0;
         if (l->store != s)
@@ -648,7 +643,45 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
         if (nimports != a->nimports || (nimports && !imports))
                 return lerr_fail(err, -EINVAL, "incompatible import type: %u imports given, the module has %u",
                                  nimports, a->nimports);
-        if ((rc = check_imports(l, imports, err)) < 0)
+        return check_imports(l, imports, err);
+}
+
+/* A new instance of l: funcrefs, memories (mapping their images when
+ * `images`), tables, globals and segment state; not yet in the store's
+ * list of instances. Nothing shared is touched. */
+static int build(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports, bool images, wsbx_instance **out,
+                 wsbx_lerr *err)
+{
+        int rc;
+        wsbx_instance *in = instance_alloc(s, l, err, &rc);
+        if (!in)
+                return rc;
+        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, images, err)) < 0 ||
+            (rc = init_tables(in, imports, err)) < 0) {
+                /* What was created is in the store's lists. */
+                wsbx_instance_free(in);
+                return rc;
+        }
+        init_globals(in, imports);
+        if ((rc = init_segments(in, err)) < 0) {
+                wsbx_instance_free(in);
+                return rc;
+        }
+        *out = in;
+        return 0;
+}
+
+int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
+                     uint32_t nimports, wsbx_instance **out, wsbx_trap_info *trap,
+                     wsbx_lerr *err)
+{
+        wsbx_trap_info local;
+        int rc = 0;
+        if (!trap)
+                trap = &local;
+        trap_out(trap, WSBX_TRAP_NONE, NULL);
+        *out = NULL;
+        if ((rc = check_call(s, l, imports, nimports, err)) < 0)
                 return rc;
 
         wsbx_instance *in = s->cfg.pool_instances ? wsbx_pool_take(s, l, imports, nimports) : NULL;
@@ -658,22 +691,8 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                         *out = in;
                 return rc;
         }
-        in = instance_alloc(s, l, err, &rc);
-        if (!in)
+        if ((rc = build(s, l, imports, true, &in, err)) < 0)
                 return rc;
-        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, true, err)) < 0 ||
-            (rc = init_tables(in, imports, err)) < 0) {
-                /* Nothing shared was touched yet; what was created is
-                 * in the store's lists. */
-                wsbx_instance_free(in);
-                return rc;
-        }
-        init_globals(in, imports);
-        if ((rc = init_segments(in, err)) < 0) {
-                wsbx_instance_free(in);
-                return rc;
-        }
-
         if (s->cfg.pool_instances && nimports) {
                 in->imports = malloc(sizeof *imports * nimports);
                 if (!in->imports) {
@@ -696,31 +715,11 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
 int wsbx_instantiate_bare(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                           uint32_t nimports, wsbx_instance **out, wsbx_lerr *err)
 {
-        const wsbx_artifact *a = &l->art;
-        int rc = 0;
         *out = NULL;
-        if (err)
-                err->msg[0] = 0;
-        if (l->store != s)
-                return lerr_fail(err, -EINVAL, "the code was loaded into another store");
-        if (nimports != a->nimports || (nimports && !imports))
-                return lerr_fail(err, -EINVAL, "incompatible import type: %u imports given, the module has %u",
-                                 nimports, a->nimports);
-        if ((rc = check_imports(l, imports, err)) < 0)
+        int rc = check_call(s, l, imports, nimports, err);
+        wsbx_instance *in;
+        if (rc < 0 || (rc = build(s, l, imports, false, &in, err)) < 0)
                 return rc;
-        wsbx_instance *in = instance_alloc(s, l, err, &rc);
-        if (!in)
-                return rc;
-        if ((rc = init_funcrefs(in, imports, err)) < 0 || (rc = init_memories(in, imports, false, err)) < 0 ||
-            (rc = init_tables(in, imports, err)) < 0) {
-                wsbx_instance_free(in);
-                return rc;
-        }
-        init_globals(in, imports);
-        if ((rc = init_segments(in, err)) < 0) {
-                wsbx_instance_free(in);
-                return rc;
-        }
         in->nimports = nimports;
         in->next = s->instances;
         s->instances = in;
