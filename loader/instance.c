@@ -38,8 +38,7 @@
 #include <string.h>
 
 
-static int lerr_fail(wsbx_lerr *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int lerr_fail(wsbx_lerr *err, int rc, const char *fmt, ...)
+int wsbx_lerr_set(wsbx_lerr *err, int rc, const char *fmt, ...)
 {
         if (err) {
                 va_list ap;
@@ -178,7 +177,7 @@ static int memory_new(wsbx_store *s, uint32_t min, bool has_max, uint32_t max, c
         }
         wsbx_memory_inst *m = calloc(1, sizeof *m);
         if (!m)
-                return lerr_fail(err, -ENOMEM, "out of memory");
+                return wsbx_lerr_set(err, -ENOMEM, "out of memory");
         int rc = wsbx_memory_new(&cfg, min, has_max, max, &m->mem, err);
         if (rc < 0) {
                 free(m);
@@ -341,10 +340,10 @@ static int check_imports(const wsbx_loaded *l, const wsbx_extern *imports, wsbx_
                 int nl = im->name.len > 64 ? 64 : (int)im->name.len;
                 const char *mod = wsbx_artifact_str(a, im->module), *name = wsbx_artifact_str(a, im->name);
                 if (x->kind == WSBX_EXTERN_MISSING)
-                        return lerr_fail(err, -ENOENT, "unknown import \"%.*s\" \"%.*s\"", ml, mod, nl, name);
+                        return wsbx_lerr_set(err, -ENOENT, "unknown import \"%.*s\" \"%.*s\"", ml, mod, nl, name);
                 const char *why = import_mismatch(l, i, x);
                 if (why)
-                        return lerr_fail(err, -EINVAL,
+                        return wsbx_lerr_set(err, -EINVAL,
                                          "incompatible import type: \"%.*s\" \"%.*s\": %s (expected %s, got %s)",
                                          ml, mod, nl, name, why, kind_name(im->kind), kind_name(x->kind));
         }
@@ -419,7 +418,7 @@ static int init_funcrefs(wsbx_instance *in, const wsbx_extern *imports, wsbx_ler
                 /* A host function: our trampoline for its type. */
                 const wsbx_art_type *t = &a->types[a->funcs[f].type];
                 if (!l->text || t->w2a_offset == WSBX_ART_NONE)
-                        return lerr_fail(err, -ENOEXEC, "import %u: no host trampoline for type %u", i,
+                        return wsbx_lerr_set(err, -ENOEXEC, "import %u: no host trampoline for type %u", i,
                                          a->funcs[f].type);
                 r->wasm_code = l->text + t->w2a_offset;
         }
@@ -494,10 +493,10 @@ static int init_tables(wsbx_instance *in, const wsbx_extern *imports, wsbx_lerr 
                 int rc = table_new(in->store, t->elem, t->min, t->flags & WSBX_ART_F_HAS_MAX, t->max, NULL,
                                    &in->tables[i]);
                 if (rc == -E2BIG)
-                        return lerr_fail(err, rc, "table %u: %llu elements exceed the limit of %u", i,
+                        return wsbx_lerr_set(err, rc, "table %u: %llu elements exceed the limit of %u", i,
                                          (unsigned long long)t->min, in->store->cfg.max_table_elems);
                 if (rc < 0)
-                        return lerr_fail(err, rc, "table %u: %s", i, strerror(-rc));
+                        return wsbx_lerr_set(err, rc, "table %u: %s", i, strerror(-rc));
                 table_fill_image(in, i);
         }
         wsbx_table_def **defs = (wsbx_table_def **)(void *)(in->vmctx + in->lay.tables);
@@ -545,7 +544,7 @@ static int init_segments(wsbx_instance *in, wsbx_lerr *err)
                         continue;
                 void **refs = malloc(sizeof *refs * e->count);
                 if (!refs)
-                        return lerr_fail(err, -ENOMEM, "out of memory");
+                        return wsbx_lerr_set(err, -ENOMEM, "out of memory");
                 for (uint32_t k = 0; k < e->count; k++) {
                         wsbx_val_raw v;
                         eval_const(in, &a->items[e->items_first + k], &v);
@@ -595,12 +594,12 @@ static wsbx_instance *instance_alloc(wsbx_store *s, wsbx_loaded *l, wsbx_lerr *e
         wsbx_vmctx_layout lay = wsbx_vmctx_layout_of(a->nmemories, a->ntables, a->nimported_globals, ndef,
                                                      a->nfuncs, a->ndatas, a->nelems);
         if (lay.size == UINT32_MAX) {
-                *rc = lerr_fail(err, -E2BIG, "instance context too large");
+                *rc = wsbx_lerr_set(err, -E2BIG, "instance context too large");
                 return NULL;
         }
         wsbx_instance *in = calloc(1, sizeof *in);
         if (!in) {
-                *rc = lerr_fail(err, -ENOMEM, "out of memory");
+                *rc = wsbx_lerr_set(err, -ENOMEM, "out of memory");
                 return NULL;
         }
         in->store = s;
@@ -615,7 +614,7 @@ static wsbx_instance *instance_alloc(wsbx_store *s, wsbx_loaded *l, wsbx_lerr *e
         if (!in->vmctx || !in->memories || !in->tables || !in->globals || !in->own_globals ||
             !in->elem_refs) {
                 wsbx_instance_free(in);
-                *rc = lerr_fail(err, -ENOMEM, "out of memory");
+                *rc = wsbx_lerr_set(err, -ENOMEM, "out of memory");
                 return NULL;
         }
         memset(in->vmctx, 0, lay.size);
@@ -639,9 +638,9 @@ static int check_call(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
         if (err)
                 err->msg[0] = 0;
         if (l->store != s)
-                return lerr_fail(err, -EINVAL, "the code was loaded into another store");
+                return wsbx_lerr_set(err, -EINVAL, "the code was loaded into another store");
         if (nimports != a->nimports || (nimports && !imports))
-                return lerr_fail(err, -EINVAL, "incompatible import type: %u imports given, the module has %u",
+                return wsbx_lerr_set(err, -EINVAL, "incompatible import type: %u imports given, the module has %u",
                                  nimports, a->nimports);
         return check_imports(l, imports, err);
 }
@@ -697,7 +696,7 @@ int wsbx_instantiate(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *imports,
                 in->imports = malloc(sizeof *imports * nimports);
                 if (!in->imports) {
                         wsbx_instance_free(in);
-                        return lerr_fail(err, -ENOMEM, "out of memory");
+                        return wsbx_lerr_set(err, -ENOMEM, "out of memory");
                 }
                 memcpy(in->imports, imports, sizeof *imports * nimports);
         }
@@ -741,13 +740,13 @@ static int finish(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err)
         if (a->start_func != WSBX_ART_NONE) {
                 const wsbx_funcref *f = wsbx_inst_funcref(in, a->start_func);
                 if (!f->array_code)
-                        return lerr_fail(err, -ENOEXEC, "start function %u has no entry trampoline",
+                        return wsbx_lerr_set(err, -ENOEXEC, "start function %u has no entry trampoline",
                                          a->start_func);
                 wsbx_val_raw none[1];
                 rc = wsbx_call_guarded(s->stack, f->array_code, f->vmctx, NULL, none, 0, trap);
                 if (rc != 0) {
                         if (rc < 0)
-                                lerr_fail(err, rc, "calling the start function: %s", strerror(-rc));
+                                wsbx_lerr_set(err, rc, "calling the start function: %s", strerror(-rc));
                         return rc;
                 }
         }

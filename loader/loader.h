@@ -24,6 +24,14 @@ typedef struct wsbx_lerr {
         char msg[256];
 } wsbx_lerr;
 
+/* Fills err->msg printf-style (err may be NULL) and returns rc: how
+ * loader functions fail (instance.c). */
+int wsbx_lerr_set(wsbx_lerr *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* pwrite()s all len bytes of buf at offset off, retrying short writes and
+ * EINTR (memory.c). Returns 0 or -errno. */
+int wsbx_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
 /* ------------------------------------------------------------------------ */
 /* artifact.c - reading and verifying artifacts                             */
 /* ------------------------------------------------------------------------ */

@@ -409,8 +409,9 @@ int wsbx_memory_reset(wsbx_memory *m)
 
 /* --- images -------------------------------------------------------------- */
 
-static int write_all(int fd, const uint8_t *p, size_t len, uint64_t off)
+int wsbx_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
+        const uint8_t *p = buf;
         while (len) {
                 ssize_t n = pwrite(fd, p, len, (off_t)off);
                 if (n < 0) {
@@ -459,7 +460,7 @@ int wsbx_image_new_bytes(const void *bytes, size_t len, uint64_t guest_offset, w
                 rc = -errno;
                 goto fail;
         }
-        if (len && (rc = write_all(img->fd, bytes, len, pad)) < 0)
+        if (len && (rc = wsbx_pwrite_all(img->fd, bytes, len, pad)) < 0)
                 goto fail;
         /* The seals are defence in depth: nothing, this process included,
          * can change an image that live memories are mapping. */

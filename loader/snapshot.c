@@ -88,19 +88,7 @@ struct wsbx_snapshot {
         size_t map_len;
 };
 
-static int fail(wsbx_lerr *err, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(wsbx_lerr *err, int rc, const char *fmt, ...)
-{
-        if (err) {
-                va_list ap;
-                va_start(ap, fmt);
-                vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-                va_end(ap);
-        }
-        return rc;
-}
 
-static int write_at(int fd, const void *buf, size_t len, uint64_t off);
 
 /* --- identity ------------------------------------------------------------ */
 
@@ -199,7 +187,7 @@ static int take_memory(snap_mem *sm, uint32_t index, wsbx_memory *mem, wsbx_lerr
         sm->page_nums = malloc(sizeof *sm->page_nums * (n ? n : 1));
         sm->data = n ? aligned_alloc(PAGE, n * PAGE) : NULL;
         if (!sm->page_nums || (n && !sm->data))
-                return fail(err, -ENOMEM, "snapshot: out of memory for %llu pages of memory %u",
+                return wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory for %llu pages of memory %u",
                             (unsigned long long)n, index);
         uint64_t k = 0;
         for (uint64_t p = 0; p < total && k < n; p++) {
@@ -236,7 +224,7 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
                 err->msg[0] = 0;
         wsbx_snapshot *snap = calloc(1, sizeof *snap);
         if (!snap)
-                return fail(err, -ENOMEM, "snapshot: out of memory");
+                return wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
         snap->fd = -1;
         memcpy(snap->ident, loaded_ident(in->mod), sizeof snap->ident);
         snap->nmems = a->nmemories - a->nimported_memories;
@@ -252,7 +240,7 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
         snap->dropped = calloc(snap->ndatas + snap->nelems + 1, 1);
         int rc = 0;
         if (!snap->mems || !snap->tables || !snap->globals || !snap->dropped) {
-                rc = fail(err, -ENOMEM, "snapshot: out of memory");
+                rc = wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
                 goto out;
         }
         for (uint32_t i = 0; i < snap->nmems; i++) {
@@ -272,21 +260,21 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
                 st->funcs = malloc(sizeof *st->funcs * (st->size ? st->size : 1));
                 if (!st->funcs) {
                         snap->ntables = i + 1;
-                        rc = fail(err, -ENOMEM, "snapshot: out of memory");
+                        rc = wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
                         goto out;
                 }
                 for (uint32_t k = 0; k < st->size; k++) {
                         void *v = t->def.elems[k];
                         if (t->elem == WSBX_ART_EXTERNREF && v) {
                                 snap->ntables = i + 1;
-                                rc = fail(err, -ENOTSUP,
+                                rc = wsbx_lerr_set(err, -ENOTSUP,
                                           "snapshot: table %u element %u: a non-null externref cannot be saved",
                                           idx, k);
                                 goto out;
                         }
                         if (!ref_to_func(in, v, &st->funcs[k])) {
                                 snap->ntables = i + 1;
-                                rc = fail(err, -ENOTSUP,
+                                rc = wsbx_lerr_set(err, -ENOTSUP,
                                           "snapshot: table %u element %u: a function of another instance "
                                           "cannot be saved", idx, k);
                                 goto out;
@@ -303,12 +291,12 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
                 const wsbx_val_raw *cell = in->globals[i]->cell;
                 if (ag->type == WSBX_ART_EXTERNREF) {
                         if (cell->ref)
-                                rc = fail(err, -ENOTSUP,
+                                rc = wsbx_lerr_set(err, -ENOTSUP,
                                           "snapshot: global %u: a non-null externref cannot be saved", i);
                         g->val.i32 = NONE;
                 } else if (ag->type == WSBX_ART_FUNCREF) {
                         if (!ref_to_func(in, cell->ref, &g->val.i32))
-                                rc = fail(err, -ENOTSUP,
+                                rc = wsbx_lerr_set(err, -ENOTSUP,
                                           "snapshot: global %u: a function of another instance cannot be saved",
                                           i);
                 } else {
@@ -417,8 +405,8 @@ static int cow_fd(snap_mem *m)
                 uint32_t e = k + 1;
                 while (e < m->npages && m->page_nums[e] == m->page_nums[e - 1] + 1)
                         e++;
-                rc = write_at(fd, m->data + (uint64_t)k * PAGE, (size_t)(e - k) * PAGE,
-                              (uint64_t)m->page_nums[k] * PAGE);
+                rc = wsbx_pwrite_all(fd, m->data + (uint64_t)k * PAGE, (size_t)(e - k) * PAGE,
+                                     (uint64_t)m->page_nums[k] * PAGE);
                 k = e;
         }
         if (rc == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
@@ -440,13 +428,13 @@ static int check_fit(const wsbx_snapshot *snap, const wsbx_artifact *a, wsbx_ler
         if (snap->nmems != a->nmemories - a->nimported_memories ||
             snap->ntables != a->ntables - a->nimported_tables || snap->ndatas != a->ndatas ||
             snap->nelems != a->nelems)
-                return fail(err, -EINVAL, "snapshot: memories, tables or segments do not match the module");
+                return wsbx_lerr_set(err, -EINVAL, "snapshot: memories, tables or segments do not match the module");
         for (uint32_t i = 0; i < snap->nmems; i++) {
                 const snap_mem *m = &snap->mems[i];
                 const wsbx_art_memory *am = &a->memories[a->nimported_memories + i];
                 uint64_t max = am->flags & WSBX_ART_F_HAS_MAX ? am->max : WSBX_WASM_MAX_PAGES;
                 if (m->index != a->nimported_memories + i || m->pages < am->min || m->pages > max)
-                        return fail(err, -EINVAL, "snapshot: memory %u: %u pages do not fit the module's limits",
+                        return wsbx_lerr_set(err, -EINVAL, "snapshot: memory %u: %u pages do not fit the module's limits",
                                     m->index, m->pages);
         }
         for (uint32_t i = 0; i < snap->ntables; i++) {
@@ -455,21 +443,21 @@ static int check_fit(const wsbx_snapshot *snap, const wsbx_artifact *a, wsbx_ler
                 uint64_t max = at->flags & WSBX_ART_F_HAS_MAX ? at->max : UINT32_MAX;
                 if (t->index != a->nimported_tables + i || t->elem != at->elem || t->size < at->min ||
                     t->size > max)
-                        return fail(err, -EINVAL, "snapshot: table %u does not fit the module's table",
+                        return wsbx_lerr_set(err, -EINVAL, "snapshot: table %u does not fit the module's table",
                                     t->index);
                 for (uint32_t k = 0; k < t->size; k++)
                         if (t->funcs[k] != NONE && (t->elem != WSBX_ART_FUNCREF || t->funcs[k] >= a->nfuncs))
-                                return fail(err, -EINVAL, "snapshot: table %u element %u: no function %u",
+                                return wsbx_lerr_set(err, -EINVAL, "snapshot: table %u element %u: no function %u",
                                             t->index, k, t->funcs[k]);
         }
         for (uint32_t i = 0; i < snap->nglobals; i++) {
                 const snap_global *g = &snap->globals[i];
                 if (g->index < a->nimported_globals || g->index >= a->nglobals ||
                     !(a->globals[g->index].flags & WSBX_ART_F_MUT) || a->globals[g->index].type != g->type)
-                        return fail(err, -EINVAL, "snapshot: global %u does not match the module's", g->index);
+                        return wsbx_lerr_set(err, -EINVAL, "snapshot: global %u does not match the module's", g->index);
                 bool ref = g->type == WSBX_ART_FUNCREF || g->type == WSBX_ART_EXTERNREF;
                 if (ref && g->val.i32 != NONE && (g->type == WSBX_ART_EXTERNREF || g->val.i32 >= a->nfuncs))
-                        return fail(err, -EINVAL, "snapshot: global %u: no function %u", g->index, g->val.i32);
+                        return wsbx_lerr_set(err, -EINVAL, "snapshot: global %u: no function %u", g->index, g->val.i32);
         }
         return 0;
 }
@@ -485,9 +473,9 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
         if ((flags & ~(WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW)) ||
             (flags & (WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW)) == (WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW) ||
             ((flags & WSBX_SNAPSHOT_LAZY) && snap->nmems && !ranges))
-                return fail(err, -EINVAL, "snapshot: bad restore flags");
+                return wsbx_lerr_set(err, -EINVAL, "snapshot: bad restore flags");
         if (memcmp(snap->ident, loaded_ident(l), sizeof snap->ident) != 0)
-                return fail(err, -ESTALE, "snapshot of another module (identity hash differs)");
+                return wsbx_lerr_set(err, -ESTALE, "snapshot of another module (identity hash differs)");
         int rc = check_fit(snap, a, err);
         if (rc < 0)
                 return rc;
@@ -501,7 +489,7 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
                 wsbx_memory_inst *mi = in->memories[m->index];
                 uint32_t have = wsbx_memory_pages(mi->mem);
                 if (m->pages > have && wsbx_memory_inst_grow(mi, m->pages - have) < 0)
-                        return fail(err, -ENOMEM, "snapshot: memory %u cannot grow to %u pages", m->index,
+                        return wsbx_lerr_set(err, -ENOMEM, "snapshot: memory %u cannot grow to %u pages", m->index,
                                     m->pages);
                 uint8_t *base = wsbx_memory_def_of(mi->mem)->base;
                 if (flags & WSBX_SNAPSHOT_LAZY) {
@@ -516,7 +504,7 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
                         int fd = cow_fd(m);
                         if (fd < 0 || mmap(base, (size_t)m->pages * WSBX_WASM_PAGE, PROT_READ | PROT_WRITE,
                                            MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)
-                                return fail(err, fd < 0 ? fd : -errno, "snapshot: memory %u: mapping its pages: %s",
+                                return wsbx_lerr_set(err, fd < 0 ? fd : -errno, "snapshot: memory %u: mapping its pages: %s",
                                             m->index, strerror(fd < 0 ? -fd : errno));
                         continue;
                 }
@@ -533,7 +521,7 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
                 const snap_table *st = &snap->tables[i];
                 wsbx_table_inst *t = in->tables[st->index];
                 if (st->size > t->def.size && wsbx_table_inst_grow(t, st->size - (uint32_t)t->def.size, NULL) < 0)
-                        return fail(err, -E2BIG, "snapshot: table %u cannot grow to %u elements", st->index,
+                        return wsbx_lerr_set(err, -E2BIG, "snapshot: table %u cannot grow to %u elements", st->index,
                                     st->size);
                 for (uint32_t k = 0; k < st->size; k++)
                         t->def.elems[k] = st->funcs[k] == NONE ? NULL : wsbx_inst_funcref(in, st->funcs[k]);
@@ -599,22 +587,6 @@ static uint64_t align_up(uint64_t x, uint64_t to)
         return (x + to - 1) / to * to;
 }
 
-static int write_at(int fd, const void *buf, size_t len, uint64_t off)
-{
-        const uint8_t *p = buf;
-        while (len) {
-                ssize_t n = pwrite(fd, p, len, (off_t)off);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += n;
-                len -= (size_t)n;
-                off += (uint64_t)n;
-        }
-        return 0;
-}
 
 int wsbx_snapshot_save(const wsbx_snapshot *snap, int fd, wsbx_lerr *err)
 {
@@ -633,7 +605,7 @@ int wsbx_snapshot_save(const wsbx_snapshot *snap, int fd, wsbx_lerr *err)
 
         uint8_t *head = calloc(1, data);
         if (!head)
-                return fail(err, -ENOMEM, "snapshot: out of memory");
+                return wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
         memcpy(head, SNAP_MAGIC, 8);
         put32(head + 8, SNAP_VERSION);
         put32(head + 12, PAGE);
@@ -676,16 +648,16 @@ int wsbx_snapshot_save(const wsbx_snapshot *snap, int fd, wsbx_lerr *err)
         memcpy(r, snap->dropped, snap->ndatas + snap->nelems);
         int rc = ftruncate(fd, 0) == 0 ? 0 : -errno;
         if (rc == 0)
-                rc = write_at(fd, head, data, 0);
+                rc = wsbx_pwrite_all(fd, head, data, 0);
         free(head);
         dat = data;
         for (uint32_t i = 0; i < snap->nmems && rc == 0; i++) {
                 const snap_mem *m = &snap->mems[i];
-                rc = write_at(fd, m->data, (size_t)m->npages * PAGE, dat);
+                rc = wsbx_pwrite_all(fd, m->data, (size_t)m->npages * PAGE, dat);
                 dat += (uint64_t)m->npages * PAGE;
         }
         if (rc < 0)
-                return fail(err, rc, "snapshot: writing: %s", strerror(-rc));
+                return wsbx_lerr_set(err, rc, "snapshot: writing: %s", strerror(-rc));
         return 0;
 }
 
@@ -702,41 +674,41 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
         if (err)
                 err->msg[0] = 0;
         if (fstat(fd, &st) != 0)
-                return fail(err, -errno, "snapshot: %s", strerror(errno));
+                return wsbx_lerr_set(err, -errno, "snapshot: %s", strerror(errno));
         if (!S_ISREG(st.st_mode))
-                return fail(err, -EINVAL, "snapshot: not a regular file");
+                return wsbx_lerr_set(err, -EINVAL, "snapshot: not a regular file");
         uint64_t size = (uint64_t)st.st_size;
         if (size < HDR_SIZE)
-                return fail(err, -ENOEXEC, "snapshot: file too short for a header (%llu bytes)",
+                return wsbx_lerr_set(err, -ENOEXEC, "snapshot: file too short for a header (%llu bytes)",
                             (unsigned long long)size);
         wsbx_snapshot *snap = calloc(1, sizeof *snap);
         if (!snap)
-                return fail(err, -ENOMEM, "snapshot: out of memory");
+                return wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
         snap->fd = -1;
         int rc = 0;
         uint8_t *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) {
-                rc = fail(err, -errno, "snapshot: mapping the file: %s", strerror(errno));
+                rc = wsbx_lerr_set(err, -errno, "snapshot: mapping the file: %s", strerror(errno));
                 free(snap);
                 return rc;
         }
         snap->map = map;
         snap->map_len = size;
         if (memcmp(map, SNAP_MAGIC, 8) != 0) {
-                rc = fail(err, -ENOEXEC, "snapshot: bad magic (not a wsbx snapshot)");
+                rc = wsbx_lerr_set(err, -ENOEXEC, "snapshot: bad magic (not a wsbx snapshot)");
                 goto out;
         }
         if (get32(map + 8) != SNAP_VERSION) {
-                rc = fail(err, -ENOEXEC, "snapshot: version %u, this wsbx reads version %u", get32(map + 8),
+                rc = wsbx_lerr_set(err, -ENOEXEC, "snapshot: version %u, this wsbx reads version %u", get32(map + 8),
                           SNAP_VERSION);
                 goto out;
         }
         if (get32(map + 12) != PAGE) {
-                rc = fail(err, -EINVAL, "snapshot: page size %u, expected %u", get32(map + 12), PAGE);
+                rc = wsbx_lerr_set(err, -EINVAL, "snapshot: page size %u, expected %u", get32(map + 12), PAGE);
                 goto out;
         }
         if (get64(map + 32) != size) {
-                rc = fail(err, -EINVAL, "snapshot: header says %llu bytes, the file has %llu (truncated?)",
+                rc = wsbx_lerr_set(err, -EINVAL, "snapshot: header says %llu bytes, the file has %llu (truncated?)",
                           (unsigned long long)get64(map + 32), (unsigned long long)size);
                 goto out;
         }
@@ -746,12 +718,12 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
                  ne = get32(map + 56);
         if (nm > COUNT_CAP || nt > COUNT_CAP || ng > COUNT_CAP || nd > COUNT_CAP || ne > COUNT_CAP ||
             get32(map + 60) != 0) {
-                rc = fail(err, -EINVAL, "snapshot: header counts out of range");
+                rc = wsbx_lerr_set(err, -EINVAL, "snapshot: header counts out of range");
                 goto out;
         }
         uint64_t recs = HDR_SIZE + (uint64_t)nm * MEM_REC + (uint64_t)nt * TAB_REC + (uint64_t)ng * GLO_REC;
         if (!in_file(recs, (uint64_t)nd + ne, size)) {
-                rc = fail(err, -EINVAL, "snapshot: records run past the end of the file");
+                rc = wsbx_lerr_set(err, -EINVAL, "snapshot: records run past the end of the file");
                 goto out;
         }
         snap->mems = calloc(nm + 1, sizeof *snap->mems);
@@ -759,7 +731,7 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
         snap->globals = calloc(ng + 1, sizeof *snap->globals);
         snap->dropped = malloc((uint64_t)nd + ne + 1);
         if (!snap->mems || !snap->tables || !snap->globals || !snap->dropped) {
-                rc = fail(err, -ENOMEM, "snapshot: out of memory");
+                rc = wsbx_lerr_set(err, -ENOMEM, "snapshot: out of memory");
                 goto out;
         }
         snap->nmems = nm;
@@ -776,20 +748,20 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
                 uint64_t po = get64(r + 16), dof = get64(r + 24);
                 uint64_t total = (uint64_t)m->pages * PAGES_PER_WASM;
                 if (get32(r + 12) != 0 || (i && m->index <= snap->mems[i - 1].index)) {
-                        rc = fail(err, -EINVAL, "snapshot: memory record %u: bad index or reserved field", i);
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: memory record %u: bad index or reserved field", i);
                         goto out;
                 }
                 if (m->pages > WSBX_WASM_MAX_PAGES || m->npages > total) {
-                        rc = fail(err, -EINVAL, "snapshot: memory record %u: %u pages of data in %u wasm pages",
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: memory record %u: %u pages of data in %u wasm pages",
                                   i, m->npages, m->pages);
                         goto out;
                 }
                 if (po % 4 || !in_file(po, 4ull * m->npages, size)) {
-                        rc = fail(err, -EINVAL, "snapshot: memory record %u: page list outside the file", i);
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: memory record %u: page list outside the file", i);
                         goto out;
                 }
                 if (dof % PAGE || !in_file(dof, (uint64_t)m->npages * PAGE, size)) {
-                        rc = fail(err, -EINVAL,
+                        rc = wsbx_lerr_set(err, -EINVAL,
                                   "snapshot: memory record %u: page data outside the file or not page-aligned", i);
                         goto out;
                 }
@@ -798,7 +770,7 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
                 m->data_file_off = dof;
                 for (uint32_t k = 0; k < m->npages; k++)
                         if (m->page_nums[k] >= total || (k && m->page_nums[k] <= m->page_nums[k - 1])) {
-                                rc = fail(err, -EINVAL,
+                                rc = wsbx_lerr_set(err, -EINVAL,
                                           "snapshot: memory record %u: page list entry %u out of order or range",
                                           i, k);
                                 goto out;
@@ -812,18 +784,18 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
                 uint64_t fo = get64(r + 16);
                 if ((t->elem != WSBX_ART_FUNCREF && t->elem != WSBX_ART_EXTERNREF) ||
                     (i && t->index <= snap->tables[i - 1].index)) {
-                        rc = fail(err, -EINVAL, "snapshot: table record %u: bad element type or index", i);
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: table record %u: bad element type or index", i);
                         goto out;
                 }
                 if (fo % 4 || !in_file(fo, 4ull * t->size, size)) {
-                        rc = fail(err, -EINVAL, "snapshot: table record %u: elements outside the file", i);
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: table record %u: elements outside the file", i);
                         goto out;
                 }
                 t->funcs = (uint32_t *)(void *)(map + fo);
                 if (t->elem == WSBX_ART_EXTERNREF)
                         for (uint32_t k = 0; k < t->size; k++)
                                 if (t->funcs[k] != NONE) {
-                                        rc = fail(err, -EINVAL,
+                                        rc = wsbx_lerr_set(err, -EINVAL,
                                                   "snapshot: table record %u: externref element %u not null", i, k);
                                         goto out;
                                 }
@@ -838,13 +810,13 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
                           g->type == WSBX_ART_EXTERNREF;
                 if (!ok || (i && g->index <= snap->globals[i - 1].index) ||
                     (g->type == WSBX_ART_EXTERNREF && g->val.i32 != NONE)) {
-                        rc = fail(err, -EINVAL, "snapshot: global record %u: bad type, index or value", i);
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: global record %u: bad type, index or value", i);
                         goto out;
                 }
         }
         for (uint64_t i = 0; i < (uint64_t)nd + ne; i++) {
                 if (r[i] > 1) {
-                        rc = fail(err, -EINVAL, "snapshot: segment flag %llu is neither 0 nor 1",
+                        rc = wsbx_lerr_set(err, -EINVAL, "snapshot: segment flag %llu is neither 0 nor 1",
                                   (unsigned long long)i);
                         goto out;
                 }
@@ -852,7 +824,7 @@ int wsbx_snapshot_load(int fd, wsbx_snapshot **out, wsbx_lerr *err)
         }
         snap->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
         if (snap->fd < 0)
-                rc = fail(err, -errno, "snapshot: %s", strerror(errno));
+                rc = wsbx_lerr_set(err, -errno, "snapshot: %s", strerror(errno));
 out:
         if (rc < 0) {
                 /* Nothing points outside the map yet: the arrays are its. */
