@@ -248,14 +248,20 @@ static void serve_one(const struct child_arg *a, const struct request *q, int in
         send_reply(a->sock, &r);
 }
 
+/* What a child that parses does before it parses anything: every
+ * allocation from brk (a realloc of an mmap'ed chunk would call mremap,
+ * which the allowlist does not have), qsort warmed, then lockdown. */
+static int parser_lockdown(const wsbx_jail_policy *policy)
+{
+        mallopt(M_MMAP_MAX, 0);
+        warm_qsort();
+        return wsbx_jail_lockdown(policy) < 0 ? -1 : 0;
+}
+
 static int child_main(void *argp)
 {
         const struct child_arg *a = argp;
-        /* Every allocation from brk: a realloc of an mmap'ed chunk would
-         * call mremap, which the allowlist does not have. */
-        mallopt(M_MMAP_MAX, 0);
-        warm_qsort();
-        if (wsbx_jail_lockdown(a->policy) < 0)
+        if (parser_lockdown(a->policy) < 0)
                 return EXIT_LOCKDOWN;
         for (;;) {
                 struct request q;
@@ -777,9 +783,7 @@ struct tool_arg {
 static int tool_main(void *argp)
 {
         const struct tool_arg *t = argp;
-        mallopt(M_MMAP_MAX, 0);
-        warm_qsort();
-        if (wsbx_jail_lockdown(t->policy) < 0)
+        if (parser_lockdown(t->policy) < 0)
                 return EXIT_LOCKDOWN;
         int r = t->fn(t->arg);
         fflush(stdout);
