@@ -256,6 +256,57 @@ bool wsbx_ep_is_local(const wsbx_endpoint *ep)
         return ep->ring == NULL;
 }
 
+int wsbx_sock_send_fd(int sock, char tag, int fd, int flags)
+{
+        struct iovec iov = {.iov_base = &tag, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+        if (fd >= 0) {
+                mh.msg_control = u.buf;
+                mh.msg_controllen = sizeof u.buf;
+                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd, sizeof fd);
+        }
+        ssize_t n;
+        do
+                n = sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
+        while (n < 0 && errno == EINTR);
+        if (n != 1)
+                return n < 0 ? -errno : -EIO;
+        return 0;
+}
+
+int wsbx_sock_recv_fd(int sock, char *tag, int *fd, int flags)
+{
+        *fd = -1;
+        struct iovec iov = {.iov_base = tag, .iov_len = 1};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } u;
+        memset(&u, 0, sizeof u);
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = sizeof u.buf};
+        ssize_t n;
+        do
+                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (n == 1 && c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int)))
+                memcpy(fd, CMSG_DATA(c), sizeof *fd);
+        return (int)n;
+}
+
 int wsbx_ep_send_fd(wsbx_endpoint *ep, int fd, uint64_t *value)
 {
         if (fd < 0)
@@ -264,26 +315,9 @@ int wsbx_ep_send_fd(wsbx_endpoint *ep, int fd, uint64_t *value)
                 *value = (uint64_t)fd;
                 return 0;
         }
-        char byte = 'F';
-        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u;
-        memset(&u, 0, sizeof u);
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                            .msg_controllen = sizeof u.buf};
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
-        ssize_t n;
-        do
-                n = sendmsg(ep->ctl, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
-        if (n != 1)
-                return n < 0 ? -errno : -EIO;
+        int e = wsbx_sock_send_fd(ep->ctl, 'F', fd, MSG_DONTWAIT);
+        if (e < 0)
+                return e;
         *value = 0;
         return 0;
 }
@@ -296,28 +330,12 @@ int wsbx_ep_recv_fd(wsbx_endpoint *ep, uint64_t value)
                 int fd = fcntl((int)value, F_DUPFD_CLOEXEC, 0);
                 return fd < 0 ? -errno : fd;
         }
-        char byte;
-        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u;
-        memset(&u, 0, sizeof u);
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                            .msg_controllen = sizeof u.buf};
-        ssize_t n;
-        do
-                n = recvmsg(ep->ctl, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return -errno;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        if (n != 1 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-            c->cmsg_len != CMSG_LEN(sizeof(int)))
-                return -EPROTO;
+        char tag;
         int fd;
-        memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        return fd;
+        int n = wsbx_sock_recv_fd(ep->ctl, &tag, &fd, MSG_DONTWAIT);
+        if (n < 0)
+                return n;
+        return n == 1 && fd >= 0 ? fd : -EPROTO;
 }
 
 wsbx_endpoint *wsbx_ep_ring_new(wsbx_ring *ring, int ctl)

@@ -206,25 +206,7 @@ static void child_send_uffd(struct child_args *a)
                         fd = -1;
                 }
         }
-        char byte = fd >= 0 ? 'U' : 'N';
-        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u;
-        memset(&u, 0, sizeof u);
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-        if (fd >= 0) {
-                mh.msg_control = u.buf;
-                mh.msg_controllen = sizeof u.buf;
-                struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-                c->cmsg_level = SOL_SOCKET;
-                c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(c), &fd, sizeof fd);
-        }
-        while (sendmsg(a->ctl_fd, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-                ;
+        wsbx_sock_send_fd(a->ctl_fd, fd >= 0 ? 'U' : 'N', fd, 0);
         if (fd >= 0)
                 close(fd);
 }
@@ -390,23 +372,10 @@ static unsigned uffd_logged;
 static void pager_start(wsbx_proc *p, uint32_t timeout_ms)
 {
         struct pollfd pf = {.fd = p->ctl, .events = POLLIN};
-        char byte = 0;
-        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } u;
-        memset(&u, 0, sizeof u);
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-        ssize_t n = -1;
-        if (poll(&pf, 1, CLOSE_WAIT_MS) == 1)
-                do
-                        n = recvmsg(p->ctl, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-                while (n < 0 && errno == EINTR);
-        struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&mh) : NULL;
+        char tag = 0;
         int fd = -1;
-        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-                memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        if (poll(&pf, 1, CLOSE_WAIT_MS) == 1)
+                wsbx_sock_recv_fd(p->ctl, &tag, &fd, MSG_DONTWAIT);
         /* From before lockdown, but checked all the same: a userfaultfd. */
         char path[64], link[64] = "";
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);

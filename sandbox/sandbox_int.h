@@ -162,6 +162,15 @@ void wsbx_ring_get_stats(const wsbx_ring *r, wsbx_ring_stats *out);
  * recv). */
 wsbx_endpoint *wsbx_ep_ring_new(wsbx_ring *ring, int ctl);
 void wsbx_ep_set_wait(wsbx_endpoint *ep, int64_t spin_ns, int (*wait)(void *ctx), void *ctx);
+
+/* One byte `tag` over a socket with descriptor fd attached (fd < 0: the
+ * byte alone; borrowed), MSG_NOSIGNAL | flags, retried on EINTR. Returns
+ * 0 or -errno (-EIO for a short send). */
+int wsbx_sock_send_fd(int sock, char tag, int fd, int flags);
+/* Receives one message of one byte: *tag, and *fd the one descriptor it
+ * carried (owned by the caller; close-on-exec) or -1. Returns the bytes
+ * received (1, or 0 when the peer hung up) or -errno. */
+int wsbx_sock_recv_fd(int sock, char *tag, int *fd, int flags);
 void wsbx_ep_ring_delete(wsbx_endpoint *ep);
 
 /* Worker: closes the ring's own duplicate of its memfd (the mapping
