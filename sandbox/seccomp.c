@@ -9,11 +9,9 @@
  * The filter (native architecture only; any other architecture, x32
  * included, kills):
  *   - rows allow their syscall when its arguments pass the row's filter;
- *   - with report_denied, every other syscall this libseccomp knows by
- *     name, and every argument combination a filtered row refuses (where
- *     it can be written as a libseccomp rule), returns SECCOMP_RET_TRAP;
- *   - anything else (numbers libseccomp does not know, refused arguments
- *     no rule could express) meets the default action, KILL_PROCESS.
+ *   - everything else meets the default action: SECCOMP_RET_TRAP with
+ *     report_denied (a number no syscall has as well), KILL_PROCESS
+ *     without.
  * A trapped call never runs: the kernel skips it and raises SIGSYS. The
  * handler installed here writes the call (number, arguments, address)
  * into the report page the supervisor shares, then repeats the call;
@@ -220,36 +218,26 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
 }
 #endif
 
-static int add_fd_rules(scmp_filter_ctx ctx, int nr, const int *fds, unsigned n, bool report)
+static int add_fd_rules(scmp_filter_ctx ctx, int nr, const int *fds, unsigned n)
 {
-        struct scmp_arg_cmp ne[WSBX_JAIL_MAX_FDS];
-        int rc;
-
         if (n > WSBX_JAIL_MAX_FDS)
                 return -EINVAL;
         for (unsigned i = 0; i < n; i++) {
-                rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-                                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(uint32_t)fds[i]));
+                int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+                                          SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(uint32_t)fds[i]));
                 if (rc < 0 && rc != -EEXIST)
                         return rc;
-                ne[i] = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(uint32_t)fds[i]);
         }
-        if (!report)
-                return 0;
-        if (n == 0)
-                return seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 0);
-        /* Every listed fd refused at once: an AND of inequalities. Where
-         * this libseccomp cannot express it the default action kills. */
-        rc = seccomp_rule_add_array(ctx, SCMP_ACT_TRAP, nr, n, ne);
-        return rc == -EINVAL || rc == -EEXIST ? 0 : rc;
+        return 0;
 }
 
 /* The pid F_SELF allows signalling: the caller's, or the one the filter
  * is prepared for (0: getpid() at build time). */
 static int build_self;
 
-static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
-                   const wsbx_jail_policy *p, bool report)
+/* The ALLOW rules of one row. What they do not allow falls to the
+ * filter's default action (TRAP with reporting, else KILL_PROCESS). */
+static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr, const wsbx_jail_policy *p)
 {
         const scmp_datum_t wx = PROT_WRITE | PROT_EXEC;
         int rc = 0;
@@ -264,36 +252,24 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                 if (!rc)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                               SCMP_A2(SCMP_CMP_MASKED_EQ, wx, PROT_EXEC));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A2(SCMP_CMP_MASKED_EQ, wx, wx));
                 break;
         case F_MPROTECT:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
                 break;
         case F_MADVISE:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                       SCMP_A2(SCMP_CMP_EQ, MADV_DONTNEED));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A2(SCMP_CMP_NE, MADV_DONTNEED));
                 break;
         case F_CTL_FD:
-                rc = add_fd_rules(ctx, nr, p->ctl_fds, p->n_ctl_fds, report);
+                rc = add_fd_rules(ctx, nr, p->ctl_fds, p->n_ctl_fds);
                 break;
         case F_RW_FD:
-                rc = add_fd_rules(ctx, nr, p->rw_fds, p->n_rw_fds, report);
+                rc = add_fd_rules(ctx, nr, p->rw_fds, p->n_rw_fds);
                 break;
         case F_SELF: {
                 scmp_datum_t self = (scmp_datum_t)build_self;
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, self));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A0(SCMP_CMP_NE, self));
                 break;
         }
         case F_EACCES:
@@ -308,16 +284,10 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                 if (!rc)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A1(SCMP_CMP_EQ, F_SETFL),
                                               SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC | O_DIRECT | O_NOATIME, 0));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A1(SCMP_CMP_NE, F_DUPFD_CLOEXEC));
                 break;
         case F_AT_EMPTY:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                       SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
                 break;
         case F_TCGETS:
                 /* The sanitizer row replaces the real one: allow both. */
@@ -325,9 +295,6 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
                                       SCMP_A1(SCMP_CMP_EQ, WSBX_PAGEMAP_SCAN_IOCTL));
                 if (!rc)
                         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
-                if (!rc && report)
-                        rc = seccomp_rule_add(ctx, SCMP_ACT_TRAP, nr, 1,
-                                              SCMP_A1(SCMP_CMP_NE, TCGETS));
                 break;
         case F_PAGEMAP:
                 rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, WSBX_JAIL_PAGEMAP_FD),
@@ -339,7 +306,7 @@ static int add_row(scmp_filter_ctx ctx, const wsbx_seccomp_rule *row, int nr,
         return rc;
 }
 
-static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
+static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p)
 {
         if (!build_self)
                 build_self = getpid();
@@ -362,15 +329,11 @@ static int build(scmp_filter_ctx ctx, const wsbx_jail_policy *p, bool report)
                         if (nr < 0 || nr >= NR_MAX || ruled[nr])
                                 continue;       /* not on this architecture, or done */
                         ruled[nr] = true;
-                        /* With reporting, what a row does not allow falls
-                         * to the default action, TRAP (libseccomp refuses
-                         * rows whose action is the default's). */
-                        rc = add_row(ctx, row, nr, p, false);
+                        rc = add_row(ctx, row, nr, p);
                         if (rc < 0)
                                 return rc;
                 }
         }
-        (void)report;
         return 0;
 }
 
@@ -418,7 +381,7 @@ static scmp_filter_ctx new_ctx(const wsbx_jail_policy *p, bool report, int self,
                 *rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
         build_self = self;
         if (!*rc)
-                *rc = build(ctx, p, report);
+                *rc = build(ctx, p);
         build_self = 0;
         if (*rc) {
                 seccomp_release(ctx);
