@@ -72,8 +72,5 @@ done | awk '{ ms = $3; $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); v[$0] = v[$0] " "
         sort -n | awk 'BEGIN { print "\nwsbx run --invoke, step by step (median ms since main, +added)" }
                       { printf "  %8.3f  +%6.3f  %s\n", $1, $1 - p, substr($0, index($0, " ") + 1); p = $1 }'
 if grep -q 'cgroup2.*favordynmods' /proc/mounts; then
-        echo "cgroup2 is mounted with favordynmods: moving a worker into its v1 cgroups is cheap"
-elif grep -q ' cgroup .*memory' /proc/mounts; then
-        echo "note: v1 cgroup controllers without favordynmods: each worker's move into its"
-        echo "      cgroups waits for an RCU grace period (5-13 ms on our VMs); see docs/threat-model.md"
+        echo "cgroup2 is mounted with favordynmods (cgroup moves are cheap either way: workers move themselves)"
 fi

@@ -7,8 +7,10 @@
  *     the memory and pids controllers are enabled it carries memory.max,
  *     memory.swap.max 0, memory.oom.group and pids.max;
  *   - cgroup v1 memory and pids controllers, when v2 does not have them:
- *     wsbx/<name> in each, the limits written there, and the worker's pid
- *     added by the parent before it lets the child run.
+ *     wsbx/<name> in each, the limits written there; the parent opens
+ *     their tasks files before the clone and the worker, still one thread
+ *     and running only wsbx's code, moves itself in through them before
+ *     anything else (see wsbx_cgroup_v1_join for why not the parent).
  * Whatever cannot be made is left out: the caller learns from the result
  * what exists (and jail.c says so once). OOM kills are read back from
  * memory.events (v2) or memory.oom_control (v1). Teardown removes the
@@ -142,17 +144,49 @@ int wsbx_cgroup_create(const char *name, uint64_t memory_max, uint32_t pids_max,
         return cg->v2[0] || cg->v1_mem[0] || cg->v1_pids[0] ? 0 : -ENOTSUP;
 }
 
-int wsbx_cgroup_add_v1(const wsbx_cgroup *cg, int pid)
+int wsbx_cgroup_v1_open(const wsbx_cgroup *cg, int fds[2])
 {
-        char num[32];
-        int rc;
+        const char *dirs[2] = { cg->v1_mem, cg->v1_pids };
+        char p[WSBX_CGROUP_PATH_MAX + 8];
 
-        snprintf(num, sizeof num, "%d", pid);
-        if (cg->v1_mem[0] && (rc = write_str(cg->v1_mem, "cgroup.procs", num)))
-                return rc;
-        if (cg->v1_pids[0] && (rc = write_str(cg->v1_pids, "cgroup.procs", num)))
-                return rc;
+        fds[0] = fds[1] = -1;
+        for (int i = 0; i < 2; i++) {
+                if (!dirs[i][0])
+                        continue;
+                snprintf(p, sizeof p, "%s/tasks", dirs[i]);
+                fds[i] = open(p, O_WRONLY | O_CLOEXEC);
+                if (fds[i] < 0) {
+                        int rc = -errno;
+                        wsbx_cgroup_v1_close(fds);
+                        return rc;
+                }
+        }
         return 0;
+}
+
+int wsbx_cgroup_v1_join(int fds[2])
+{
+        int rc = 0;
+
+        /* "0" in tasks moves the calling thread, which the kernel does
+         * without the global threadgroup lock that moving another
+         * process by pid takes (and that waits for an RCU grace period
+         * unless the hierarchy favours dynamic changes). The worker is
+         * one thread when it does this. */
+        for (int i = 0; i < 2; i++)
+                if (fds[i] >= 0 && !rc && write(fds[i], "0", 1) != 1)
+                        rc = -errno;
+        wsbx_cgroup_v1_close(fds);
+        return rc;
+}
+
+void wsbx_cgroup_v1_close(int fds[2])
+{
+        for (int i = 0; i < 2; i++) {
+                if (fds[i] >= 0)
+                        close(fds[i]);
+                fds[i] = -1;
+        }
 }
 
 static long counter(const char *dir, const char *file, const char *key)

@@ -12,8 +12,9 @@
  * keep_fds closed; then child_main.
  *
  * With policy.cgroup the worker gets its own cgroup (cgroup.c): born in
- * the v2 one through CLONE_INTO_CGROUP, added to the v1 ones by the parent
- * before it says go, removed on release; a SIGKILL death while the
+ * the v2 one through CLONE_INTO_CGROUP; it moves itself into the v1 ones
+ * first thing after go, through tasks files the parent opened (a failure
+ * ends it before it runs anything else); removed on release; a SIGKILL death while the
  * cgroup counted an OOM kill is reported as WSBX_JAIL_OOM.
  *
  * The empty root is a tmpfs mounted over /tmp (or /proc) of the private
@@ -338,6 +339,7 @@ struct spawn_ctx {
         unsigned ns;
         int sync_rd;
         int parent_pidfd;       /* the spawning thread, or process; -1 */
+        int cg_tasks[2];        /* v1 cgroups to join, -1 where none */
         pid_t parent;
 };
 
@@ -363,6 +365,11 @@ static void child_setup(const struct spawn_ctx *s)
         }
         if (!(s->ns & WSBX_NS_PID) && getppid() != s->parent)
                 _exit(CHILD_SETUP_FAILED);
+        {
+                int cg[2] = { s->cg_tasks[0], s->cg_tasks[1] };
+                if (wsbx_cgroup_v1_join(cg) < 0)
+                        _exit(CHILD_SETUP_FAILED);
+        }
         if (prctl(PR_SET_DUMPABLE, 0) < 0)
                 _exit(CHILD_SETUP_FAILED);
 #if WSBX_SANITIZER_BUILD
@@ -431,7 +438,8 @@ void wsbx_jail_trace(const wsbx_jail_child *c)
 int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_keep,
                     int (*child_main)(void *), void *arg, wsbx_jail_child *out)
 {
-        struct spawn_ctx s = { .p = p, .keep = keep_fds, .n_keep = n_keep, .parent = getpid() };
+        struct spawn_ctx s = { .p = p, .keep = keep_fds, .n_keep = n_keep, .parent = getpid(),
+                               .cg_tasks = { -1, -1 } };
         struct clone_args ca = { .exit_signal = SIGCHLD };
         /* Until a spawn fails, every namespace is assumed to work: the
          * probe (throwaway children) runs only then, off the fast path. */
@@ -478,6 +486,11 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
                                        (p->pids_max ? WSBX_CGROUP_PIDS : 0u)))
                         wsbx_jail_log_once(&cgroup_limits_logged,
                                            "wsbx: some worker cgroup limits could not be set");
+                if (out->has_cgroup && (rc = wsbx_cgroup_v1_open(&out->cg, s.cg_tasks)) < 0) {
+                        close(sync[0]);
+                        close(sync[1]);
+                        goto fail;
+                }
                 wsbx_trace("jail: cgroup made");
         }
         /* PDEATHSIG follows the spawning thread: watch that thread where
@@ -520,6 +533,7 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         }
         wsbx_trace("jail: clone3 returned (namespaces made)");
         close(sync[0]);
+        wsbx_cgroup_v1_close(s.cg_tasks);
         if (s.parent_pidfd >= 0)
                 close(s.parent_pidfd);
         if (pid < 0) {
@@ -534,10 +548,6 @@ int wsbx_jail_spawn(const wsbx_jail_policy *p, const int *keep_fds, size_t n_kee
         if (s.ns & WSBX_NS_USER)
                 rc = map_ids((pid_t)pid, uid, gid);
         wsbx_trace("jail: uid/gid maps written");
-        if (!rc && out->has_cgroup) {
-                rc = wsbx_cgroup_add_v1(&out->cg, (int)pid);
-                wsbx_trace("jail: added to the v1 cgroups");
-        }
         if (!rc && write(sync[1], "g", 1) != 1)
                 rc = -EPIPE;
         close(sync[1]);

@@ -319,8 +319,14 @@ typedef struct wsbx_cgroup {
 int wsbx_cgroup_create(const char *name, uint64_t memory_max, uint32_t pids_max,
                        wsbx_cgroup *cg);
 
-/* Moves pid into the v1 cgroups (v2 membership comes from clone3). */
-int wsbx_cgroup_add_v1(const wsbx_cgroup *cg, int pid);
+/* The v1 cgroups' tasks files, opened for writing: fds[0] memory,
+ * fds[1] pids, -1 where there is none. The caller owns them (close with
+ * wsbx_cgroup_v1_close). v2 membership comes from clone3 instead. */
+int wsbx_cgroup_v1_open(const wsbx_cgroup *cg, int fds[2]);
+/* In the new worker: moves the calling thread into those cgroups and
+ * closes the descriptors. 0, or the first -errno. */
+int wsbx_cgroup_v1_join(int fds[2]);
+void wsbx_cgroup_v1_close(int fds[2]);
 
 /* Whether the memory controller killed something in it. */
 bool wsbx_cgroup_oom_killed(const wsbx_cgroup *cg);

@@ -866,3 +866,52 @@ Test(jail, cgroup_v2_id)
         cr_assert(strstr(buf, "0::/wsbx/w"), "%s", buf);
         wsbx_jail_release(&c);
 }
+
+static bool file_lists(const char *dir, const char *file, int pid)
+{
+        char path[WSBX_CGROUP_PATH_MAX + 32], line[32];
+        bool found = false;
+        FILE *f;
+
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        f = fopen(path, "r");
+        if (!f)
+                return false;
+        while (!found && fgets(line, sizeof line, f))
+                found = atoi(line) == pid;
+        fclose(f);
+        return found;
+}
+
+/* The worker moves itself into its v1 cgroups (wsbx_cgroup_v1_join):
+ * both list it, and nothing is left once it is gone. */
+Test(jail, cgroup_v1_member)
+{
+        wsbx_jail_policy p;
+        wsbx_jail_child c;
+        int keep[] = { 2 };
+        char mem[WSBX_CGROUP_PATH_MAX], pids[WSBX_CGROUP_PATH_MAX];
+        bool in_mem = false, in_pids = false;
+
+        test_policy(&p);
+        p.cgroup = true;
+        p.memory_max = 256 << 20;
+        p.pids_max = 16;
+        cr_assert_eq(wsbx_jail_spawn(&p, keep, 1, do_sleep_plain, NULL, &c), 0);
+        if (!c.has_cgroup || (!c.cg.v1_mem[0] && !c.cg.v1_pids[0])) {
+                wsbx_jail_release(&c);
+                cr_skip_test("no v1 memory or pids cgroup on this host (the limits live in v2)");
+        }
+        memcpy(mem, c.cg.v1_mem, sizeof mem);
+        memcpy(pids, c.cg.v1_pids, sizeof pids);
+        for (int i = 0; i < 2000 && !((in_mem || !mem[0]) && (in_pids || !pids[0])); i++) {
+                in_mem = mem[0] && file_lists(mem, "cgroup.procs", c.pid);
+                in_pids = pids[0] && file_lists(pids, "cgroup.procs", c.pid);
+                usleep(1000);
+        }
+        cr_assert(!mem[0] || in_mem, "worker %d not in %s", c.pid, mem);
+        cr_assert(!pids[0] || in_pids, "worker %d not in %s", c.pid, pids);
+        wsbx_jail_release(&c);
+        cr_assert(!mem[0] || access(mem, F_OK) < 0, "%s left behind", mem);
+        cr_assert(!pids[0] || access(pids, F_OK) < 0, "%s left behind", pids);
+}
