@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WSBX_ABI_VERSION 1
+#define WSBX_ABI_VERSION 2
 
 /* ------------------------------------------------------------------------ */
 /* Traps                                                                    */
@@ -126,8 +126,22 @@ _Static_assert(offsetof(wsbx_memory_def, size) == WSBX_MEMORY_SIZE, "");
 #define WSBX_WASM_PAGE 65536u
 
 /* A table as compiled code sees it: `elems` may move when the table grows,
- * so code reloads it on every access. Elements are funcref or externref
- * values (pointers). */
+ * so code reloads it on every access.
+ *
+ * Externref tables hold externref values as they are (0: null). Funcref
+ * tables are initialized lazily, so their elements are stored encoded:
+ *   0                       not initialized yet: the element's value is
+ *                           the owning instance's precomputed function
+ *                           index at that position (its table image), or
+ *                           null past the image; WSBX_BUILTIN_TABLE_LAZY
+ *                           computes it and stores it in place;
+ *   WSBX_TABLE_NULL_FUNCREF null (ref.null func);
+ *   otherwise               a wsbx_funcref pointer (32-byte records, so
+ *                           never 1).
+ * A fresh table is all zeros and costs nothing until an element is used;
+ * a funcref value moving into a table is stored as v ? v : 1, and out of
+ * one as v == 1 ? 0 : v. */
+#define WSBX_TABLE_NULL_FUNCREF 1
 typedef struct wsbx_table_def {
         void **elems;
         uint64_t size; /* current number of elements */
@@ -299,6 +313,14 @@ typedef enum wsbx_builtin {
         /* _Noreturn void (vmctx, uint32_t trap): raise a trap from code that
          * cannot use a trap-table site (e.g. inside a trampoline) */
         WSBX_BUILTIN_RAISE,
+        /* Not System V: initializes one funcref table element (see
+         * wsbx_table_def) from code whose registers are all live. The
+         * caller pushes the element index (zero-extended to 64 bits), then
+         * the wsbx_table_def pointer, and calls; every register and flag
+         * but the two stack slots is preserved, and the stored (encoded)
+         * value replaces the pointer's slot, so the caller pops the value,
+         * then drops the index. The index must be below the size. */
+        WSBX_BUILTIN_TABLE_LAZY,
         WSBX_BUILTIN_COUNT
 } wsbx_builtin;
 

@@ -82,8 +82,9 @@ wsbx_trap wsbx_inst_table_init(wsbx_instance *in, uint32_t table, uint32_t elem,
         uint32_t size = wsbx_inst_elem_sizes(in)[elem];
         if (!in_bounds(src, len, size) || !in_bounds(dst, len, t->size))
                 return WSBX_TRAP_TABLE_OOB;
-        if (len)
-                memcpy(t->elems + dst, in->elem_refs[elem] + src, sizeof(void *) * len);
+        wsbx_table_inst *ti = in->tables[table];
+        for (uint32_t i = 0; i < len; i++)
+                t->elems[dst + i] = wsbx_table_enc(ti, in->elem_refs[elem][src + i]);
         return WSBX_TRAP_NONE;
 }
 
@@ -151,9 +152,11 @@ static uint32_t b_table_grow(struct wsbx_vmctx *v, uint32_t table, void *init, u
 
 static void b_table_fill(struct wsbx_vmctx *v, uint32_t table, uint32_t dst, void *val, uint32_t len)
 {
-        wsbx_table_def *t = table_def(inst_of(v), table);
+        wsbx_instance *in = inst_of(v);
+        wsbx_table_def *t = table_def(in, table);
         if (!t || !in_bounds(dst, len, t->size))
                 wsbx_trap_raise(WSBX_TRAP_TABLE_OOB);
+        val = wsbx_table_enc(in->tables[table], val);
         for (uint32_t i = 0; i < len; i++)
                 t->elems[dst + i] = val;
 }
@@ -165,6 +168,8 @@ static void b_table_copy(struct wsbx_vmctx *v, uint32_t dst_table, uint32_t src_
         wsbx_table_def *d = table_def(in, dst_table), *s = table_def(in, src_table);
         if (!d || !s || !in_bounds(dst, len, d->size) || !in_bounds(src, len, s->size))
                 wsbx_trap_raise(WSBX_TRAP_TABLE_OOB);
+        /* A lazy element's value depends on where it is: copy values. */
+        wsbx_table_materialize(in->tables[src_table], src, len);
         if (len)
                 memmove(d->elems + dst, s->elems + src, sizeof(void *) * len);
 }
@@ -188,6 +193,95 @@ static _Noreturn void b_raise(struct wsbx_vmctx *v, uint32_t trap)
         wsbx_trap_raise((wsbx_trap)trap);
 }
 
+/* WSBX_BUILTIN_TABLE_LAZY (abi.h): called from compiled code with every
+ * register possibly live, so it saves all the ones System V lets C
+ * clobber (rax, rcx, rdx, rsi, rdi, r8-r11, xmm0-15: wasm values never
+ * live in the upper halves of ymm registers) and the flags around
+ * wsbx_table_lazy_init(def, index). Stack on entry: return address,
+ * then the table def, then the index; the result replaces the def. */
+void wsbx_table_lazy_thunk(void);
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".globl wsbx_table_lazy_thunk\n"
+        ".hidden wsbx_table_lazy_thunk\n"
+        ".type wsbx_table_lazy_thunk, @function\n"
+        "wsbx_table_lazy_thunk:\n"
+        "  .cfi_startproc\n"
+        "  endbr64\n"
+        "  pushfq\n"
+        "  .cfi_adjust_cfa_offset 8\n"
+        "  push %rbp\n"
+        "  .cfi_adjust_cfa_offset 8\n"
+        "  .cfi_rel_offset %rbp, 0\n"
+        "  mov %rsp, %rbp\n"
+        "  .cfi_def_cfa_register %rbp\n"
+        "  and $-16, %rsp\n"
+        "  sub $336, %rsp\n"
+        "  mov %rax, 0(%rsp)\n"
+        "  mov %rcx, 8(%rsp)\n"
+        "  mov %rdx, 16(%rsp)\n"
+        "  mov %rsi, 24(%rsp)\n"
+        "  mov %rdi, 32(%rsp)\n"
+        "  mov %r8, 40(%rsp)\n"
+        "  mov %r9, 48(%rsp)\n"
+        "  mov %r10, 56(%rsp)\n"
+        "  mov %r11, 64(%rsp)\n"
+        "  movdqu %xmm0, 80(%rsp)\n"
+        "  movdqu %xmm1, 96(%rsp)\n"
+        "  movdqu %xmm2, 112(%rsp)\n"
+        "  movdqu %xmm3, 128(%rsp)\n"
+        "  movdqu %xmm4, 144(%rsp)\n"
+        "  movdqu %xmm5, 160(%rsp)\n"
+        "  movdqu %xmm6, 176(%rsp)\n"
+        "  movdqu %xmm7, 192(%rsp)\n"
+        "  movdqu %xmm8, 208(%rsp)\n"
+        "  movdqu %xmm9, 224(%rsp)\n"
+        "  movdqu %xmm10, 240(%rsp)\n"
+        "  movdqu %xmm11, 256(%rsp)\n"
+        "  movdqu %xmm12, 272(%rsp)\n"
+        "  movdqu %xmm13, 288(%rsp)\n"
+        "  movdqu %xmm14, 304(%rsp)\n"
+        "  movdqu %xmm15, 320(%rsp)\n"
+        "  mov 24(%rbp), %rdi\n"
+        "  mov 32(%rbp), %rsi\n"
+        "  call wsbx_table_lazy_init@PLT\n"
+        "  mov %rax, 24(%rbp)\n"
+        "  mov 0(%rsp), %rax\n"
+        "  mov 8(%rsp), %rcx\n"
+        "  mov 16(%rsp), %rdx\n"
+        "  mov 24(%rsp), %rsi\n"
+        "  mov 32(%rsp), %rdi\n"
+        "  mov 40(%rsp), %r8\n"
+        "  mov 48(%rsp), %r9\n"
+        "  mov 56(%rsp), %r10\n"
+        "  mov 64(%rsp), %r11\n"
+        "  movdqu 80(%rsp), %xmm0\n"
+        "  movdqu 96(%rsp), %xmm1\n"
+        "  movdqu 112(%rsp), %xmm2\n"
+        "  movdqu 128(%rsp), %xmm3\n"
+        "  movdqu 144(%rsp), %xmm4\n"
+        "  movdqu 160(%rsp), %xmm5\n"
+        "  movdqu 176(%rsp), %xmm6\n"
+        "  movdqu 192(%rsp), %xmm7\n"
+        "  movdqu 208(%rsp), %xmm8\n"
+        "  movdqu 224(%rsp), %xmm9\n"
+        "  movdqu 240(%rsp), %xmm10\n"
+        "  movdqu 256(%rsp), %xmm11\n"
+        "  movdqu 272(%rsp), %xmm12\n"
+        "  movdqu 288(%rsp), %xmm13\n"
+        "  movdqu 304(%rsp), %xmm14\n"
+        "  movdqu 320(%rsp), %xmm15\n"
+        "  mov %rbp, %rsp\n"
+        "  .cfi_def_cfa_register %rsp\n"
+        "  pop %rbp\n"
+        "  .cfi_adjust_cfa_offset -8\n"
+        "  .cfi_restore %rbp\n"
+        "  popfq\n"
+        "  .cfi_adjust_cfa_offset -8\n"
+        "  ret\n"
+        "  .cfi_endproc\n"
+        ".size wsbx_table_lazy_thunk, .-wsbx_table_lazy_thunk\n");
+
 const void *const wsbx_builtins[WSBX_BUILTIN_COUNT] = {
         [WSBX_BUILTIN_MEMORY_GROW] = (const void *)b_memory_grow,
         [WSBX_BUILTIN_MEMORY_FILL] = (const void *)b_memory_fill,
@@ -200,5 +294,6 @@ const void *const wsbx_builtins[WSBX_BUILTIN_COUNT] = {
         [WSBX_BUILTIN_TABLE_INIT] = (const void *)b_table_init,
         [WSBX_BUILTIN_ELEM_DROP] = (const void *)b_elem_drop,
         [WSBX_BUILTIN_RAISE] = (const void *)b_raise,
+        [WSBX_BUILTIN_TABLE_LAZY] = (const void *)wsbx_table_lazy_thunk,
 };
-_Static_assert(WSBX_BUILTIN_COUNT == 11, "every builtin has an entry above");
+_Static_assert(WSBX_BUILTIN_COUNT == 12, "every builtin has an entry above");

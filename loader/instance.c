@@ -85,13 +85,15 @@ static int table_new(wsbx_store *s, uint8_t elem, uint64_t min, bool has_max, ui
                 free(e);
                 return -ENOMEM;
         }
+        t->elem = elem;
+        /* Zeros are null here: a lazy element of a table without an
+         * image (abi.h). */
         if (init) {
                 for (uint64_t i = 0; i < min; i++)
                         e[i] = init;
         }
         t->def.elems = e;
         t->def.size = min;
-        t->elem = elem;
         t->has_max = has_max;
         t->max = has_max ? (uint32_t)max : UINT32_MAX;
         t->limit = s->cfg.max_table_elems;
@@ -122,11 +124,61 @@ wsbx_table_def *wsbx_table_inst_def(wsbx_table_inst *t)
         return &t->def;
 }
 
+void *wsbx_table_enc(const wsbx_table_inst *t, void *v)
+{
+        return v || t->elem != WSBX_ART_FUNCREF ? v : (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
+}
+
+/* The stored value a lazy element i of t stands for. */
+static void *lazy_value(const wsbx_table_inst *t, uint32_t i)
+{
+        uint32_t f = WSBX_ART_NONE;
+        if (t->owner && i < t->image_count)
+                memcpy(&f, t->image + 4ull * i, 4);
+        return f == WSBX_ART_NONE ? (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF : wsbx_inst_funcref(t->owner, f);
+}
+
+static void *stored(const wsbx_table_inst *t, uint32_t i)
+{
+        void *v = t->def.elems[i];
+        if (t->elem != WSBX_ART_FUNCREF)
+                return v;
+        if (!v)
+                v = lazy_value(t, i);
+        return v == (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF ? NULL : v;
+}
+
+void *wsbx_table_elem_load(wsbx_table_inst *t, uint32_t i)
+{
+        if (t->elem == WSBX_ART_FUNCREF && !t->def.elems[i])
+                t->def.elems[i] = lazy_value(t, i);
+        return stored(t, i);
+}
+
+void wsbx_table_materialize(wsbx_table_inst *t, uint32_t from, uint32_t n)
+{
+        if (t->elem != WSBX_ART_FUNCREF)
+                return;
+        for (uint32_t i = from; i < from + n; i++)
+                if (!t->def.elems[i])
+                        t->def.elems[i] = lazy_value(t, i);
+}
+
+void *wsbx_table_lazy_init(wsbx_table_def *def, uint64_t i)
+{
+        wsbx_table_inst *t = (wsbx_table_inst *)(void *)def;
+        if (i >= def->size)
+                return (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
+        if (!def->elems[i])
+                def->elems[i] = lazy_value(t, (uint32_t)i);
+        return def->elems[i];
+}
+
 int wsbx_table_inst_get(const wsbx_table_inst *t, uint32_t i, void **out)
 {
         if (i >= t->def.size)
                 return -EINVAL;
-        *out = t->def.elems[i];
+        *out = stored(t, i);
         return 0;
 }
 
@@ -134,7 +186,7 @@ int wsbx_table_inst_set(wsbx_table_inst *t, uint32_t i, void *v)
 {
         if (i >= t->def.size)
                 return -EINVAL;
-        t->def.elems[i] = v;
+        t->def.elems[i] = wsbx_table_enc(t, v);
         return 0;
 }
 
@@ -151,6 +203,7 @@ int64_t wsbx_table_inst_grow(wsbx_table_inst *t, uint32_t delta, void *init)
         void **e = realloc(t->def.elems, sizeof *e * n);
         if (!e)
                 return -1;
+        init = wsbx_table_enc(t, init);
         for (uint64_t i = old; i < n; i++)
                 e[i] = init;
         t->def.elems = e;
@@ -467,18 +520,19 @@ static int init_memories(wsbx_instance *in, const wsbx_extern *imports, bool ima
         return 0;
 }
 
-/* Defined table i's precomputed function-index array, if it has one. */
-static void table_fill_image(wsbx_instance *in, uint32_t i)
+/* Defined table i's precomputed function-index array, if it has one: its
+ * elements stay 0 (abi.h) and take their values from it on first use. */
+static void table_set_image(wsbx_instance *in, uint32_t i)
 {
         const wsbx_artifact *a = &in->mod->art;
         const wsbx_art_table *t = &a->tables[i];
-        if (t->init != WSBX_ART_INIT_IMAGE)
-                return;
-        void **e = in->tables[i]->def.elems;
-        for (uint32_t k = 0; k < t->image_count; k++) {
-                uint32_t f;
-                memcpy(&f, a->blob + t->image_off + 4ull * k, 4);
-                e[k] = f == WSBX_ART_NONE ? NULL : wsbx_inst_funcref(in, f);
+        wsbx_table_inst *ti = in->tables[i];
+        ti->owner = in;
+        ti->image = NULL;
+        ti->image_count = 0;
+        if (t->init == WSBX_ART_INIT_IMAGE) {
+                ti->image = a->blob + t->image_off;
+                ti->image_count = t->image_count;
         }
 }
 
@@ -497,7 +551,7 @@ static int init_tables(wsbx_instance *in, const wsbx_extern *imports, wsbx_lerr 
                                          (unsigned long long)t->min, in->store->cfg.max_table_elems);
                 if (rc < 0)
                         return wsbx_lerr_set(err, rc, "table %u: %s", i, strerror(-rc));
-                table_fill_image(in, i);
+                table_set_image(in, i);
         }
         wsbx_table_def **defs = (wsbx_table_def **)(void *)(in->vmctx + in->lay.tables);
         for (uint32_t i = 0; i < a->ntables; i++)
@@ -770,7 +824,6 @@ int wsbx_instance_reinit(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err
                 d->size = a->tables[i].min;
                 if (d->size)
                         memset(d->elems, 0, sizeof *d->elems * d->size);
-                table_fill_image(in, i);
         }
         for (uint32_t i = a->nimported_globals; i < a->nglobals; i++)
                 eval_const(in, &a->globals[i].init, in->globals[i]->cell);

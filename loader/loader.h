@@ -643,7 +643,8 @@ int wsbx_memory_inst_new(wsbx_store *s, uint32_t min, bool has_max, uint32_t max
 int wsbx_global_inst_new(wsbx_store *s, uint8_t type, bool mut, const wsbx_val_raw *init,
                          wsbx_global_inst **out);
 
-/* Tables: elements are funcref pointers or externref words (NULL: null). */
+/* Tables: elements are funcref pointers or externref words (NULL: null),
+ * as values: these functions encode and decode the stored form (abi.h). */
 uint8_t wsbx_table_inst_elem(const wsbx_table_inst *t);
 uint32_t wsbx_table_inst_size(const wsbx_table_inst *t);
 wsbx_table_def *wsbx_table_inst_def(wsbx_table_inst *t);
@@ -652,6 +653,14 @@ int wsbx_table_inst_get(const wsbx_table_inst *t, uint32_t i, void **out);
 int wsbx_table_inst_set(wsbx_table_inst *t, uint32_t i, void *v);
 /* table.grow: the old size, or -1 past the maximum or the store's limit. */
 int64_t wsbx_table_inst_grow(wsbx_table_inst *t, uint32_t delta, void *init);
+
+/* The stored form of value v in t (funcref null is WSBX_TABLE_NULL_FUNCREF). */
+void *wsbx_table_enc(const wsbx_table_inst *t, void *v);
+/* Element i (< size) as a value, initializing a lazy one in place. */
+void *wsbx_table_elem_load(wsbx_table_inst *t, uint32_t i);
+/* Initializes every lazy element of [from, from + n) (in bounds), so that
+ * they can be copied as stored. */
+void wsbx_table_materialize(wsbx_table_inst *t, uint32_t from, uint32_t n);
 
 /* Memories: read and write through wsbx_memory_def_of(); grow with
  * wsbx_memory_inst_grow so instances that cache the base follow a move. */
@@ -819,6 +828,10 @@ wsbx_trap wsbx_inst_memory_init(wsbx_instance *in, uint32_t mem, uint32_t data, 
 wsbx_trap wsbx_inst_table_init(wsbx_instance *in, uint32_t table, uint32_t elem, uint32_t dst,
                                uint32_t src, uint32_t len);
 void wsbx_inst_data_drop(wsbx_instance *in, uint32_t data);
+/* WSBX_BUILTIN_TABLE_LAZY's work, behind the register-saving thunk in
+ * builtins.c: the stored value of element i of the table (a
+ * wsbx_table_inst's def), initialized in place. */
+void *wsbx_table_lazy_init(wsbx_table_def *def, uint64_t i);
 void wsbx_inst_elem_drop(wsbx_instance *in, uint32_t elem);
 
 /* --- private to store.c, instance.c and builtins.c ------------------------
@@ -827,8 +840,15 @@ void wsbx_inst_elem_drop(wsbx_instance *in, uint32_t elem);
  * functions above. */
 
 struct wsbx_table_inst {
-        wsbx_table_def def;       /* what vmctx->tables[i] points at */
+        wsbx_table_def def;       /* what vmctx->tables[i] points at; first */
         uint8_t elem;             /* WSBX_ART_FUNCREF / WSBX_ART_EXTERNREF */
+        /* A funcref table's lazy elements (abi.h, wsbx_table_def) take
+         * their values from here: the defining instance and its image of
+         * image_count function indices (u32, WSBX_ART_NONE for null) in
+         * its artifact. owner NULL: no image, lazy elements are null. */
+        struct wsbx_instance *owner;
+        const uint8_t *image;
+        uint32_t image_count;
         bool has_max;
         uint32_t max;
         uint32_t limit;           /* the store's cap on the size */

@@ -252,7 +252,7 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
         }
         for (uint32_t i = 0; i < snap->ntables; i++) {
                 uint32_t idx = a->nimported_tables + i;
-                const wsbx_table_inst *t = in->tables[idx];
+                wsbx_table_inst *t = in->tables[idx];
                 snap_table *st = &snap->tables[i];
                 st->index = idx;
                 st->elem = t->elem;
@@ -264,7 +264,7 @@ int wsbx_snapshot_take(wsbx_instance *in, wsbx_snapshot **out, wsbx_lerr *err)
                         goto out;
                 }
                 for (uint32_t k = 0; k < st->size; k++) {
-                        void *v = t->def.elems[k];
+                        void *v = wsbx_table_elem_load(t, k);
                         if (t->elem == WSBX_ART_EXTERNREF && v) {
                                 snap->ntables = i + 1;
                                 rc = wsbx_lerr_set(err, -ENOTSUP,
@@ -524,7 +524,7 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
                         return wsbx_lerr_set(err, -E2BIG, "snapshot: table %u cannot grow to %u elements", st->index,
                                     st->size);
                 for (uint32_t k = 0; k < st->size; k++)
-                        t->def.elems[k] = st->funcs[k] == NONE ? NULL : wsbx_inst_funcref(in, st->funcs[k]);
+                        wsbx_table_inst_set(t, k, st->funcs[k] == NONE ? NULL : wsbx_inst_funcref(in, st->funcs[k]));
         }
         for (uint32_t i = 0; i < snap->nglobals; i++) {
                 const snap_global *g = &snap->globals[i];

@@ -185,6 +185,60 @@ static void emit_const_pool(x64_cc *c)
         }
 }
 
+void x64_table_lazy(x64_cc *c, uint32_t table, wsbx_gpr idx, wsbx_gpr out, bool has_trap,
+                    wsbx_label null_trap)
+{
+        if (!grow(c, (void **)&c->lazies, &c->lazies_cap, (uint64_t)c->nlazies + 1, sizeof *c->lazies))
+                return;
+        x64_lazystub *z = &c->lazies[c->nlazies++];
+        *z = (x64_lazystub){ .label = wsbx_asm_label_new(&c->a), .back = wsbx_asm_label_new(&c->a),
+                             .null_trap = null_trap, .has_trap = has_trap, .idx = (uint8_t)idx,
+                             .out = (uint8_t)out, .table = table };
+        x64_alu_ri(&c->a, X64_CMP, X64_64, out, WSBX_TABLE_NULL_FUNCREF);
+        x64_jcc(&c->a, X64_CC_BE, z->label);
+        wsbx_asm_bind(&c->a, z->back);
+}
+
+/* Each: null goes to its trap or becomes 0; an element not initialized
+ * yet goes through WSBX_BUILTIN_TABLE_LAZY (abi.h), which keeps every
+ * register, so nothing here disturbs the body's register state. */
+static void emit_lazy_stubs(x64_cc *c)
+{
+        wsbx_asm *a = &c->a;
+        for (uint32_t i = 0; i < c->nlazies; i++) {
+                const x64_lazystub *z = &c->lazies[i];
+                wsbx_gpr out = (wsbx_gpr)z->out;
+                wsbx_label null = z->has_trap ? z->null_trap : wsbx_asm_label_new(a);
+                wsbx_asm_bind(a, z->label);
+                x64_jcc(a, X64_CC_E, null);
+                x64_push(a, X64_RAX);
+                x64_push(a, (wsbx_gpr)z->idx);
+                x64_mov_rm(a, X64_64, X64_RAX, x64_mem(X64_R14, (int32_t)(c->lay.tables + 8 * z->table)));
+                x64_push(a, X64_RAX);
+                x64_mov_rm(a, X64_64, X64_RAX, x64_mem(X64_R14, WSBX_VMCTX_BUILTINS));
+                x64_call_m(a, x64_mem(X64_RAX, 8 * (int32_t)WSBX_BUILTIN_TABLE_LAZY));
+                if (out != X64_RAX) {
+                        x64_pop(a, out);
+                        x64_alu_ri(a, X64_ADD, X64_64, X64_RSP, 8);
+                        x64_pop(a, X64_RAX);
+                } else {
+                        x64_pop(a, SCRATCH);
+                        x64_alu_ri(a, X64_ADD, X64_64, X64_RSP, 16);
+                        x64_mov_rr(a, X64_64, X64_RAX, SCRATCH);
+                }
+                x64_alu_ri(a, X64_CMP, X64_64, out, WSBX_TABLE_NULL_FUNCREF);
+                if (z->has_trap) {
+                        x64_jcc(a, X64_CC_E, null);
+                        x64_jmp(a, z->back);
+                } else {
+                        x64_jcc(a, X64_CC_NE, z->back);
+                        wsbx_asm_bind(a, null);
+                        x64_alu_rr(a, X64_XOR, X64_32, out, out);
+                        x64_jmp(a, z->back);
+                }
+        }
+}
+
 static void emit_trap_stubs(x64_cc *c)
 {
         for (uint32_t i = 0; i < c->nstubs; i++) {
@@ -1739,6 +1793,7 @@ static void ctx_delete(void *ctx)
         free(c->ctl);
         free(c->stubs);
         free(c->exits);
+        free(c->lazies);
         free(c->kpool);
         free(c->scratch_labels);
         free(c->where);
@@ -1757,6 +1812,7 @@ static void begin_unit(x64_cc *c, wsbx_csink *out, wsbx_error *err)
         c->nctl = 0;
         c->nstubs = 0;
         c->nexits = 0;
+        c->nlazies = 0;
         c->nkpool = 0;
         c->gpr_used = c->xmm_used = 0;
         memset(c->shared, 0, sizeof c->shared);
@@ -1809,6 +1865,7 @@ static wsbx_errkind compile_function(void *ctx, uint32_t func, wsbx_csink *out, 
         if (c->fail)
                 return c->fail;
         emit_exit_stubs(c);
+        emit_lazy_stubs(c);
         emit_trap_stubs(c);
         emit_const_pool(c);
 

@@ -245,13 +245,19 @@ void x64_op_call_indirect(x64_cc *c, uint64_t type, uint64_t table)
         x64_alu_rm(a, X64_CMP, X64_64, idx, x64_mem(SCRATCH, WSBX_TABLE_SIZE));
         x64_jcc(a, X64_CC_AE, x64_trap_label(c, WSBX_TRAP_UNDEFINED_ELEMENT));
         x64_mov_rm(a, X64_64, SCRATCH, x64_mem(SCRATCH, WSBX_TABLE_ELEMS));
-        x64_mov_rm(a, X64_64, X64_R12, x64_mem_idx(SCRATCH, idx, 8, 0));
         /* abi.h: an uninitialized-element trap site holds the index in r11,
-         * for the message "uninitialized element N". */
-        x64_mov_rr(a, X64_32, SCRATCH, idx);
+         * for the message "uninitialized element N"; the lazy stub needs
+         * it there too. The index may itself be in r12. */
+        if (idx == X64_R12) {
+                x64_mov_rm(a, X64_64, SCRATCH, x64_mem_idx(SCRATCH, idx, 8, 0));
+                x64_xchg_rr(a, X64_64, SCRATCH, X64_R12);
+        } else {
+                x64_mov_rm(a, X64_64, X64_R12, x64_mem_idx(SCRATCH, idx, 8, 0));
+                x64_mov_rr(a, X64_32, SCRATCH, idx);
+        }
         x64_free_gpr(c, idx);
-        x64_test_rr(a, X64_64, X64_R12, X64_R12);
-        x64_jcc(a, X64_CC_E, x64_trap_label(c, WSBX_TRAP_UNINITIALIZED_ELEMENT));
+        x64_table_lazy(c, (uint32_t)table, SCRATCH, X64_R12, true,
+                       x64_trap_label(c, WSBX_TRAP_UNINITIALIZED_ELEMENT));
         x64_mov_rm(a, X64_64, SCRATCH, x64_mem(X64_R14, WSBX_VMCTX_TYPE_IDS));
         x64_mov_rm(a, X64_32, SCRATCH, x64_mem(SCRATCH, (int32_t)(4 * type)));
         x64_alu_rm(a, X64_CMP, X64_32, SCRATCH, x64_mem(X64_R12, WSBX_FUNCREF_TYPE_ID));

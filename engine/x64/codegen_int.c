@@ -1081,9 +1081,19 @@ wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
                 if (x >= m->ntables)
                         return x64_fail(c, WSBX_ERR_INVALID, "unknown table");
                 wsbx_gpr i = x64_vpop_gpr(c);
+                if (m->tables[x].elem != WSBX_FUNCREF) {
+                        table_check(c, x, i);
+                        x64_mov_rm(&c->a, X64_64, i, x64_mem_idx(SCRATCH, i, 8, 0));
+                        x64_push_reg(c, m->tables[x].elem, i);
+                        break;
+                }
+                /* Funcref elements are stored encoded (abi.h). */
+                wsbx_gpr v = x64_alloc_gpr(c);
                 table_check(c, x, i);
-                x64_mov_rm(&c->a, X64_64, i, x64_mem_idx(SCRATCH, i, 8, 0));
-                x64_push_reg(c, m->tables[x].elem, i);
+                x64_mov_rm(&c->a, X64_64, v, x64_mem_idx(SCRATCH, i, 8, 0));
+                x64_table_lazy(c, (uint32_t)x, i, v, false, 0);
+                x64_free_gpr(c, i);
+                x64_push_reg(c, WSBX_FUNCREF, v);
                 break;
         }
         case WSBX_OP_table_set: {
@@ -1091,6 +1101,11 @@ wsbx_errkind x64_var_op(x64_cc *c, wsbx_opcode op, const x64_imm *imm)
                         return x64_fail(c, WSBX_ERR_INVALID, "unknown table");
                 wsbx_gpr v = x64_vpop_gpr(c);
                 wsbx_gpr i = x64_vpop_gpr(c);
+                if (m->tables[x].elem == WSBX_FUNCREF) {
+                        /* null (0) is stored as 1 (abi.h): v < 1 sets CF. */
+                        x64_alu_ri(&c->a, X64_CMP, X64_64, v, WSBX_TABLE_NULL_FUNCREF);
+                        x64_alu_ri(&c->a, X64_ADC, X64_64, v, 0);
+                }
                 table_check(c, x, i);
                 x64_mov_mr(&c->a, X64_64, x64_mem_idx(SCRATCH, i, 8, 0), v);
                 x64_free_gpr(c, v);

@@ -166,6 +166,16 @@ typedef struct x64_exitstub {
         uint32_t lc_local[32];
 } x64_exitstub;
 
+/* A funcref table element stub (x64_table_lazy): a load that found 0 (not
+ * initialized) or 1 (null) jumps here, after the function body. */
+typedef struct x64_lazystub {
+        wsbx_label label, back;
+        wsbx_label null_trap;    /* has_trap: where null goes */
+        bool has_trap;           /* else null becomes 0 in out */
+        uint8_t idx, out;        /* GPRs: the index, the loaded element */
+        uint32_t table;
+} x64_lazystub;
+
 /* A trap stub: a ud2 emitted after the function body. */
 typedef struct x64_trapstub {
         wsbx_label label;
@@ -231,6 +241,8 @@ typedef struct x64_cc {
         uint32_t nstubs, stubs_cap;
         x64_exitstub *exits;
         uint32_t nexits, exits_cap;
+        x64_lazystub *lazies;
+        uint32_t nlazies, lazies_cap;
         /* The constant pool (x64_const_mem). */
         x64_kconst *kpool;
         uint32_t nkpool, kpool_cap;
@@ -364,6 +376,12 @@ void x64_store_val(x64_cc *c, const x64_val *v, wsbx_x64_mem m);
 
 /* A ud2 stub for `kind` at the current wasm offset. */
 wsbx_label x64_trap_label(x64_cc *c, wsbx_trap kind);
+/* After `out` was loaded from funcref table `table` at index `idx`
+ * (abi.h, wsbx_table_def): out becomes the element's value, computing a
+ * lazy one out of line. With has_trap, null jumps to null_trap (out is
+ * then 1); else null becomes 0. Registers other than out are kept. */
+void x64_table_lazy(x64_cc *c, uint32_t table, wsbx_gpr idx, wsbx_gpr out, bool has_trap,
+                    wsbx_label null_trap);
 /* [rip + L]: a 16-byte aligned constant hi:lo in the function's pool,
  * emitted after the trap stubs (equal constants share an entry). A legacy
  * SSE instruction may take it as its m128 operand. */

@@ -34,13 +34,13 @@
 ;;   1: mov rbp,rsp
 ;;   4: lea r11,[rsp-0x40]
 ;;   c: cmp r11,QWORD PTR [r14]
-;;   f: jb 0x9c
+;;   f: jb 0xc5
 ;;   15: mov rsp,r11
 ;;   18: mov QWORD PTR [rbp-0x8],r14
 ;;   1c: mov r11,QWORD PTR [r14+0x8]
 ;;   20: mov r11,QWORD PTR [r11]
 ;;   23: cmp r11,QWORD PTR [r14+0x10]
-;;   27: jae 0x9e
+;;   27: jae 0xc7
 ;;   2d: mov DWORD PTR [rbp-0x18],edi
 ;;   30: lea r12,[r14+0x50]
 ;;   34: mov r13,r14
@@ -52,29 +52,42 @@
 ;;   4c: mov ebx,0x0
 ;;   51: mov r11,QWORD PTR [r14+0x40]
 ;;   55: cmp rbx,QWORD PTR [r11+0x8]
-;;   59: jae 0xa0
+;;   59: jae 0xc9
 ;;   5f: mov r11,QWORD PTR [r11]
 ;;   62: mov r12,QWORD PTR [r11+rbx*8]
 ;;   66: mov r11d,ebx
-;;   69: test r12,r12
-;;   6c: je 0xa2
-;;   72: mov r11,QWORD PTR [r14+0x38]
-;;   76: mov r11d,DWORD PTR [r11]
-;;   79: cmp r11d,DWORD PTR [r12+0x18]
-;;   7e: jne 0xa4
-;;   84: mov rdi,rax
-;;   87: mov r13,r14
-;;   8a: mov r14,QWORD PTR [r12+0x10]
-;;   8f: call QWORD PTR [r12]
-;;   93: mov r14,QWORD PTR [rbp-0x8]
-;;   97: mov rsp,rbp
-;;   9a: pop rbp
-;;   9b: ret
-;;   9c: ud2
-;;   9e: ud2
-;;   a0: ud2
-;;   a2: ud2
-;;   a4: ud2
+;;   69: cmp r12,0x1
+;;   6d: jbe 0x9d
+;;   73: mov r11,QWORD PTR [r14+0x38]
+;;   77: mov r11d,DWORD PTR [r11]
+;;   7a: cmp r11d,DWORD PTR [r12+0x18]
+;;   7f: jne 0xcd
+;;   85: mov rdi,rax
+;;   88: mov r13,r14
+;;   8b: mov r14,QWORD PTR [r12+0x10]
+;;   90: call QWORD PTR [r12]
+;;   94: mov r14,QWORD PTR [rbp-0x8]
+;;   98: mov rsp,rbp
+;;   9b: pop rbp
+;;   9c: ret
+;;   9d: je 0xcb
+;;   a3: push rax
+;;   a4: push r11
+;;   a6: mov rax,QWORD PTR [r14+0x40]
+;;   aa: push rax
+;;   ab: mov rax,QWORD PTR [r14+0x18]
+;;   af: call QWORD PTR [rax+0x58]
+;;   b2: pop r12
+;;   b4: add rsp,0x8
+;;   b8: pop rax
+;;   b9: cmp r12,0x1
+;;   bd: je 0xcb
+;;   c3: jmp 0x73
+;;   c5: ud2
+;;   c7: ud2
+;;   c9: ud2
+;;   cb: ud2
+;;   cd: ud2
 ;; function 3:
 ;;   0: push rbp
 ;;   1: mov rbp,rsp

@@ -92,8 +92,10 @@ static uint32_t b_table_grow(struct wsbx_vmctx *v, uint32_t t, void *init, uint3
         void **e = realloc(d->elems, sizeof(void *) * (n ? n : 1));
         if (!e)
                 return UINT32_MAX;
+        /* Funcref tables store null as 1 (abi.h); this harness has no
+         * externref tables. */
         for (uint64_t i = d->size; i < n; i++)
-                e[i] = init;
+                e[i] = init ? init : (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
         uint32_t old = (uint32_t)d->size;
         d->elems = e;
         d->size = n;
@@ -234,6 +236,9 @@ static inst *inst_new_opts(const char *wat, const wsbx_compile_opts *opts)
                 uint64_t n = m->tables[t].limits.min;
                 in->tables[t].elems = calloc(n ? n : 1, sizeof(void *));
                 in->tables[t].size = n;
+                /* No lazy elements here: null funcrefs as stored (abi.h). */
+                for (uint64_t z = 0; m->tables[t].elem == WSBX_FUNCREF && z < n; z++)
+                        in->tables[t].elems[z] = (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
                 *(wsbx_table_def **)(in->vmctx + l.tables + 8 * t) = &in->tables[t];
         }
         for (uint32_t i = 0; i < m->nelems; i++) {

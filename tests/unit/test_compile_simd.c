@@ -171,6 +171,9 @@ static inst *inst_new(const uint8_t *bytes, size_t len, uint64_t features, bool 
                 uint64_t n = m->tables[t].limits.min;
                 in->tables[t].elems = calloc(n ? n : 1, sizeof(void *));
                 in->tables[t].size = n;
+                /* No lazy elements here: null funcrefs as stored (abi.h). */
+                for (uint64_t k = 0; m->tables[t].elem == WSBX_FUNCREF && k < n; k++)
+                        in->tables[t].elems[k] = (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
                 *(wsbx_table_def **)(in->vmctx + l.tables + 8 * t) = &in->tables[t];
         }
         for (uint32_t i = 0; i < m->nelems; i++) {
