@@ -1098,3 +1098,171 @@ Test(instance, type_registry)
         cr_assert_not(wsbx_store_functype(s, 100000, NULL, NULL, NULL, NULL));
         wsbx_store_delete(s);
 }
+
+/* ---- lazy tables (abi.h, wsbx_table_def) ---- */
+
+#define C4 " $c0 $c1 $c2 $c3"
+#define I(k) " (i64.add (i64.add (local.get $x) (i64.const " #k "))"
+#define F(k) " (f64.add (f64.add (local.get $f) (f64.const " #k "))"
+static const char lazy_wat[] =
+        "(module"
+        " (type $v (func (result i32)))"
+        " (type $w (func (param i32 i64 f64 i32 f64 i64 f32 i32) (result i64)))"
+        " (table $t (export \"tab\") 64 funcref)"
+        " (func $c0 (result i32) (i32.const 100)) (func $c1 (result i32) (i32.const 101))"
+        " (func $c2 (result i32) (i32.const 102)) (func $c3 (result i32) (i32.const 103))"
+        " (func $w (param i32 i64 f64 i32 f64 i64 f32 i32) (result i64)"
+        "  (i64.add (i64.extend_i32_u (local.get 0))"
+        "  (i64.add (i64.mul (local.get 1) (i64.const 3))"
+        "  (i64.add (i64.mul (i64.trunc_f64_s (local.get 2)) (i64.const 5))"
+        "  (i64.add (i64.mul (i64.extend_i32_u (local.get 3)) (i64.const 7))"
+        "  (i64.add (i64.mul (i64.trunc_f64_s (local.get 4)) (i64.const 11))"
+        "  (i64.add (i64.mul (local.get 5) (i64.const 13))"
+        "  (i64.add (i64.mul (i64.trunc_f32_s (local.get 6)) (i64.const 17))"
+        "           (i64.mul (i64.extend_i32_u (local.get 7)) (i64.const 19))))))))))"
+        " (elem (i32.const 0) func" C4 C4 C4 C4 C4 C4 C4 C4 C4 C4 ")"
+        " (elem (i32.const 40) func $w)"
+        " (func (export \"call\") (param i32) (result i32) (call_indirect (type $v) (local.get 0)))"
+        " (func (export \"isnull\") (param i32) (result i32) (ref.is_null (table.get $t (local.get 0))))"
+        " (func (export \"copy\") (param i32 i32 i32) (table.copy (local.get 0) (local.get 1) (local.get 2)))"
+        " (func (export \"wide\") (param $i i32) (param $x i64) (result i64)"
+        "  (call_indirect (type $w)"
+        "   (i32.add (local.get $i) (i32.const 1)) (i64.add (local.get $x) (i64.const 2))"
+        "   (f64.convert_i64_s (i64.add (local.get $x) (i64.const 3))) (i32.mul (local.get $i) (i32.const 4))"
+        "   (f64.convert_i32_s (i32.add (local.get $i) (i32.const 5))) (i64.mul (local.get $x) (i64.const 6))"
+        "   (f32.convert_i32_s (i32.add (local.get $i) (i32.const 7))) (i32.add (local.get $i) (i32.const 8))"
+        "   (i32.const 40)))"
+        " (func (export \"live\") (param $i i32) (param $x i64) (result i64) (local $f f64)"
+        "  (local.set $f (f64.convert_i64_s (local.get $x)))"
+        /* Twelve i64 and twelve f64 values on the operand stack, most of
+         * them in registers, around table.get. */
+        I(1) I(2) I(3) I(4) I(5) I(6) I(7) I(8) I(9) I(10) I(11) I(12)
+        "  (i64.trunc_f64_s"
+        F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12)
+        "  (f64.convert_i32_u (ref.is_null (table.get $t (local.get $i))))"
+        "  ))))))))))))) ))))))))))))))";
+#undef I
+#undef F
+
+static void **raw_elems(wsbx_instance *in)
+{
+        return wsbx_table_inst_def(get_export(in, "tab").u.table)->elems;
+}
+
+static uint64_t wide_expected(uint64_t i, uint64_t x)
+{
+        return (i + 1) + (x + 2) * 3 + (x + 3) * 5 + (i * 4) * 7 + (i + 5) * 11 + (x * 6) * 13 + (i + 7) * 17 +
+               (i + 8) * 19;
+}
+
+static uint64_t live_expected(uint64_t i, uint64_t x, bool null)
+{
+        double f = (double)(int64_t)x, acc = null;
+        uint64_t sum = 0;
+        (void)i;
+        for (int k = 12; k >= 1; k--)
+                acc = (f + k) + acc;
+        for (int k = 1; k <= 12; k++)
+                sum += x + (uint64_t)k;
+        return sum + (uint64_t)(int64_t)acc;
+}
+
+/* Nothing is written at instantiation; each element gets its value on
+ * first use, through call_indirect, table.get or the C accessor (which
+ * reads without storing). */
+Test(instance, lazy_table_untouched_until_used)
+{
+        wsbx_store *s = store();
+        wsbx_loaded *l = load(s, lazy_wat);
+        cr_assert_eq(wsbx_loaded_artifact(l)->tables[0].init, WSBX_ART_INIT_IMAGE);
+        wsbx_instance *in = inst(s, l, NULL, 0);
+        void **e = raw_elems(in);
+        for (int k = 0; k < 64; k++)
+                cr_assert_null(e[k], "element %d initialized at instantiation", k);
+
+        void *v;
+        cr_assert_eq(wsbx_table_inst_get(get_export(in, "tab").u.table, 5, &v), 0);
+        cr_assert_not_null(v);
+        cr_assert_null(e[5], "the accessor stores nothing");
+        cr_assert_eq(wsbx_table_inst_get(get_export(in, "tab").u.table, 41, &v), 0);
+        cr_assert_null(v, "past the image: null");
+
+        cr_assert_eq(call_ok(in, "call", 1, 7, 0, 0), 103);
+        cr_assert_not_null(e[7]);
+        cr_assert_null(e[6]);
+        cr_assert_null(e[8]);
+        cr_assert_eq(call_ok(in, "call", 1, 7, 0, 0), 103, "the stored value calls the same function");
+        cr_assert_eq(call_ok(in, "isnull", 1, 9, 0, 0), 0);
+        cr_assert_not_null(e[9]);
+        cr_assert_eq(call_ok(in, "isnull", 1, 50, 0, 0), 1);
+        cr_assert_eq(e[50], (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF);
+        cr_assert_eq(call_n(in, "call", NULL, 1, 51), WSBX_TRAP_UNINITIALIZED_ELEMENT);
+        cr_assert_eq(e[51], (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF);
+        cr_assert_eq(call_n(in, "call", NULL, 1, 40), WSBX_TRAP_INDIRECT_CALL_TYPE);
+        cr_assert_eq(call_n(in, "call", NULL, 1, 64), WSBX_TRAP_UNDEFINED_ELEMENT);
+        for (int k = 0; k < 40; k++)
+                cr_assert_eq(call_ok(in, "call", 1, (uint64_t)k, 0, 0), 100u + (unsigned)(k % 4));
+
+        /* A reset (the pool's) makes every element lazy again. */
+        wsbx_trap_info t;
+        wsbx_lerr err;
+        cr_assert_eq(wsbx_instance_reinit(in, &t, &err), 0, "%s", err.msg);
+        e = raw_elems(in);
+        for (int k = 0; k < 64; k++)
+                cr_assert_null(e[k], "element %d after reset", k);
+        cr_assert_eq(call_ok(in, "call", 1, 13, 0, 0), 101);
+        wsbx_store_delete(s);
+}
+
+/* The out-of-line path keeps every register: arguments already in
+ * registers for the call, and operand-stack values around table.get. */
+Test(instance, lazy_table_keeps_live_registers)
+{
+        wsbx_store *s = store();
+        wsbx_instance *in = inst(s, load(s, lazy_wat), NULL, 0);
+        void **e = raw_elems(in);
+        cr_assert_null(e[40]);
+        cr_assert_eq(call_ok(in, "wide", 2, 3, 1000, 0), wide_expected(3, 1000));
+        cr_assert_not_null(e[40]);
+        cr_assert_eq(call_ok(in, "wide", 2, 3, 1000, 0), wide_expected(3, 1000));
+        cr_assert_eq(call_ok(in, "wide", 2, 9, 77, 0), wide_expected(9, 77));
+        for (uint64_t i = 0; i < 64; i += 3) {
+                uint64_t x = 1000 * (i + 1);
+                cr_assert_eq(call_ok(in, "live", 2, i, x, 0), live_expected(i, x, i >= 41), "i=%llu",
+                             (unsigned long long)i);
+                cr_assert_eq(call_ok(in, "live", 2, i, x, 0), live_expected(i, x, i >= 41));
+        }
+        wsbx_store_delete(s);
+}
+
+/* table.copy moves values, not positions in the image; a table another
+ * module imports takes its lazy values from its defining instance. */
+Test(instance, lazy_table_copy_and_import)
+{
+        wsbx_store *s = store();
+        wsbx_instance *a = inst(s, load(s, lazy_wat), NULL, 0);
+        void **e = raw_elems(a);
+        cr_assert_eq(call_n(a, "copy", NULL, 3, 10, 0, 20), 0);
+        for (int k = 0; k < 20; k++)
+                cr_assert_not_null(e[k], "source element %d read before the copy", k);
+        for (int k = 0; k < 30; k++)
+                cr_assert_eq(call_ok(a, "call", 1, (uint64_t)k, 0, 0),
+                             100u + (unsigned)((k < 10 ? k : k - 10) % 4), "element %d", k);
+        cr_assert_null(e[30]);
+
+        wsbx_instance *fresh = inst(s, load(s, lazy_wat), NULL, 0);
+        linkent links[] = { { "m", "tab", get_export(fresh, "tab") } };
+        wsbx_instance *b = inst(s,
+                                load(s, "(module (type $v (func (result i32)))"
+                                        " (import \"m\" \"tab\" (table 64 funcref))"
+                                        " (func (export \"call\") (param i32) (result i32)"
+                                        "  (call_indirect (type $v) (local.get 0))))"),
+                                links, 1);
+        e = raw_elems(fresh);
+        cr_assert_null(e[22]);
+        cr_assert_eq(call_ok(b, "call", 1, 22, 0, 0), 102);
+        cr_assert_not_null(e[22]);
+        cr_assert_eq(call_ok(fresh, "call", 1, 22, 0, 0), 102);
+        cr_assert_eq(call_n(b, "call", NULL, 1, 45), WSBX_TRAP_UNINITIALIZED_ELEMENT);
+        wsbx_store_delete(s);
+}
