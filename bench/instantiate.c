@@ -12,7 +12,9 @@
  * module's reads the first and the last page of its 64 KiB image), else
  * nothing. Modules: an empty module, one memory with a 64 KiB data image
  * (image64k; image64kw is the same with a touch that writes both pages),
- * and a sightglass module (-s PATH; its function imports are stubbed,
+ * a table of 8192 functions (table8k, one indirect call through its last
+ * element: tables are initialized lazily, element by element), and a
+ * sightglass module (-s PATH; its function imports are stubbed,
  * instantiation runs no start function of WASI, so no guest code beyond
  * the start function runs).
  *
@@ -319,7 +321,7 @@ int main(int argc, char **argv)
         if (!t || !r)
                 die("rounds", "out of memory");
 
-        bmod mods[4];
+        bmod mods[5];
         unsigned nm = 0;
         const char *empty = "(module)";
         mods[nm].name = "empty";
@@ -354,6 +356,26 @@ int main(int argc, char **argv)
         memset(wat + strlen(head), 'x', 65536);
         strcpy(wat + strlen(head) + 65536, tailw);
         mods[nm].name = "image64kw";
+        mods[nm].art = compile_bytes((const uint8_t *)wat, wl, &mods[nm].len);
+        nm++;
+        free(wat);
+
+        /* A table of 8192 functions from an element segment (a table
+         * image): touch makes one indirect call through its last element,
+         * the only one it initializes. */
+        const char *thead = "(module (type $v (func (result i32))) (table 8192 funcref)"
+                            " (func $f (result i32) i32.const 7) (elem (i32.const 0) func";
+        const char *ttail = ") (func (export \"touch\") (result i32)"
+                            " (call_indirect (type $v) (i32.const 8191))))";
+        wl = strlen(thead) + 3 * 8192 + strlen(ttail);
+        wat = malloc(wl + 1);
+        if (!wat)
+                die("wat", "out of memory");
+        strcpy(wat, thead);
+        for (int k = 0; k < 8192; k++)
+                memcpy(wat + strlen(thead) + 3 * k, " $f", 3);
+        strcpy(wat + strlen(thead) + 3 * 8192, ttail);
+        mods[nm].name = "table8k";
         mods[nm].art = compile_bytes((const uint8_t *)wat, wl, &mods[nm].len);
         nm++;
         free(wat);

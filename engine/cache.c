@@ -26,6 +26,8 @@
 #include "abi.h"
 
 #include <dirent.h>
+#include <elf.h>
+#include <link.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -229,6 +231,64 @@ static void put_u64(wsbx_sha256_ctx *c, uint64_t v)
         wsbx_sha256_update(c, b, 8);
 }
 
+/* The GNU build id of the program or library this code is in: a rebuilt
+ * compiler with an unchanged version string must not find the old one's
+ * artifacts. Empty when the linker wrote none. */
+struct build_id {
+        const void *self;
+        const uint8_t *id;
+        size_t len;
+};
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+        struct build_id *b = arg;
+        uintptr_t self = (uintptr_t)b->self;
+        bool mine = false;
+        (void)size;
+        for (int i = 0; i < info->dlpi_phnum && !mine; i++) {
+                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+                uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+                mine = ph->p_type == PT_LOAD && self >= lo && self - lo < ph->p_memsz;
+        }
+        if (!mine)
+                return 0;
+        for (int i = 0; i < info->dlpi_phnum; i++) {
+                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+                if (ph->p_type != PT_NOTE)
+                        continue;
+                const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+                while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+                        const ElfW(Nhdr) *n = (const void *)p;
+                        size_t name = (n->n_namesz + 3u) & ~3u, desc = (n->n_descsz + 3u) & ~3u;
+                        const uint8_t *d = p + sizeof *n + name;
+                        if ((size_t)(end - p) < sizeof *n + name + desc)
+                                break;
+                        if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+                            !memcmp(p + sizeof *n, "GNU", 4)) {
+                                b->id = d;
+                                b->len = n->n_descsz;
+                                return 1;
+                        }
+                        p = d + desc;
+                }
+        }
+        return 1;
+}
+
+static const struct build_id *build_id(void)
+{
+        static struct build_id b;
+        static atomic_bool done;
+        if (!atomic_load_explicit(&done, memory_order_acquire)) {
+                struct build_id t = { .self = (const void *)build_id };
+                dl_iterate_phdr(find_build_id, &t);
+                b = t;
+                atomic_store_explicit(&done, true, memory_order_release);
+        }
+        return &b;
+}
+
 void wsbx_cache_key(const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
                     uint64_t cpu_available, uint8_t key[32])
 {
@@ -247,6 +307,9 @@ void wsbx_cache_key(const uint8_t *bytes, size_t len, const wsbx_compile_opts *o
         put_u64(&c, (opts->epoch ? 1u : 0u) | (opts->bounds_checks ? 2u : 0u));
         put_u64(&c, strlen(WSBX_VERSION));
         wsbx_sha256_update(&c, WSBX_VERSION, strlen(WSBX_VERSION));
+        const struct build_id *b = build_id();
+        put_u64(&c, b->len);
+        wsbx_sha256_update(&c, b->id, b->len);
         put_u64(&c, len);
         wsbx_sha256_update(&c, bytes, len);
         wsbx_sha256_final(&c, key);

@@ -619,7 +619,8 @@ typedef struct wsbx_cache wsbx_cache;
 /* The key of a module: SHA-256 over the module bytes, the settings that
  * change the code (opts; NULL the defaults), the CPU features the
  * compiler may use (cpu_available: what this machine has, the loader's
- * wsbx_cpu_features()), the wsbx version and the ABI version. */
+ * wsbx_cpu_features()), the wsbx version, the ABI version and the GNU
+ * build id of the binary this code is linked into (empty without one). */
 void wsbx_cache_key(const uint8_t *bytes, size_t len, const wsbx_compile_opts *opts,
                     uint64_t cpu_available, uint8_t key[32]);
 
