@@ -605,7 +605,9 @@ void wsbx_proc_stop(wsbx_proc *p)
                 struct pollfd pf = {.fd = p->child.pidfd, .events = POLLIN};
                 if (!p->dead && poll(&pf, 1, CLOSE_WAIT_MS) != 1)
                         wsbx_jail_kill(&p->child);
+                wsbx_trace("close: worker exited");
                 reap(p);
+                wsbx_trace("close: worker reaped");
         }
         /* Only now that the worker is gone: a uffd closed under a live
          * worker would turn its missing pages into zero pages. */
@@ -615,6 +617,7 @@ void wsbx_proc_stop(wsbx_proc *p)
         loop_leave(p);
         if (p->spawned)
                 wsbx_jail_release(&p->child);
+        wsbx_trace("close: jail released (cgroups removed)");
         wsbx_ep_ring_delete(p->ep);
         wsbx_ring_delete(p->ring);
         if (p->ctl >= 0)
