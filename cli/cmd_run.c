@@ -403,6 +403,11 @@ int cli_run_file(const cli_run_opts *o)
          * lazily by this process; with --no-sandbox in this process
          * (cmd_snapshot.c), which also reports a missing --invoke. */
         int sfd = -1;
+        if (o->memory_quota && (!o->snapshot || o->no_sandbox)) {
+                fprintf(stderr, "wsbx: --memory-quota applies to an instance restored lazily from a snapshot in the "
+                                "sandbox: it needs --snapshot and no --no-sandbox\n");
+                return CLI_EXIT_USAGE;
+        }
         if (o->snapshot && (o->no_sandbox || !o->invoke))
                 return cli_snapshot_run(o, o->snapshot);
         if (o->snapshot && (sfd = open(o->snapshot, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -439,6 +444,7 @@ int cli_run_file(const cli_run_opts *o)
                          .envp = o->env, .envc = o->nenv, .stdio = {0, 1, 2},
                          .preopens = pre, .npreopens = nfds, .sockets = socks, .nsockets = nsocks},
                 .lazy_snapshots = sfd >= 0,
+                .memory_quota = o->memory_quota,
         };
 
         /* The one loading path: .cwasm mapped, modules compiled in the
@@ -487,6 +493,12 @@ int cli_run_file(const cli_run_opts *o)
                 goto out;
         fflush(stdout);
         if (sfd >= 0) {
+                if (o->memory_quota && !wsbx_session_lazy(s)) {
+                        fprintf(stderr, "wsbx: --memory-quota: no userfaultfd for the worker here "
+                                        "(/dev/userfaultfd cannot be opened), so the quota cannot be kept\n");
+                        status = CLI_EXIT_FAIL;
+                        goto out;
+                }
                 /* The snapshot's state, without start function, segments
                  * or _initialize: they ran before it was taken. */
                 if ((rc = wsbx_session_restore(s, mod, sfd, imports, nimports, &inst, &st)) != 0) {
@@ -712,6 +724,9 @@ static int run(int argc, char **argv)
                         if (++i == argc)
                                 return cli_usage("run", "'--snapshot' needs a snapshot file");
                         o.snapshot = argv[i];
+                } else if (strcmp(a, "--memory-quota") == 0) {
+                        if (++i == argc || !(o.memory_quota = wsbx_parse_size(argv[i])))
+                                return cli_usage("run", "'--memory-quota' needs a size (bytes, or with K, M or G)");
                 } else if (strcmp(a, "--trap-unknown-imports") == 0) {
                         o.trap_unknown = true;
                 } else if ((r = cli_run_parse_opt(&o, "run", argc, argv, &i)) != 0) {
@@ -781,6 +796,10 @@ const cli_command cli_run = {
         "                          jailed worker, pages served lazily on first\n"
         "                          touch (copied where /dev/userfaultfd cannot be\n"
         "                          opened)\n"
+        "  --memory-quota SIZE     With --snapshot: the restored instance may have at\n"
+        "                          most SIZE bytes (K, M, G) of memory pages; the\n"
+        "                          first touch past it traps 'memory quota exceeded'\n"
+        "                          (an error where lazy restore is unavailable)\n"
         "  -h, --help              Show this help\n"
         "\n"
         "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"

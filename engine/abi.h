@@ -42,6 +42,8 @@ typedef enum wsbx_trap {
         WSBX_TRAP_STACK_OVERFLOW,        /* "call stack exhausted" */
         WSBX_TRAP_INTERRUPTED,           /* "interrupted" (epoch deadline passed) */
         WSBX_TRAP_HOST,                  /* a host function failed; message from the host */
+        WSBX_TRAP_MEMORY_QUOTA,          /* "memory quota exceeded": a page past the
+                                          * instance's quota (sandbox/uffd.c) */
         WSBX_TRAP_COUNT
 } wsbx_trap;
 

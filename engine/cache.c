@@ -351,7 +351,7 @@ int wsbx_cache_default_dir(char *buf, size_t size)
 }
 
 /* "123", "64K", "512M", "1G" -> bytes; 0 when malformed. */
-static uint64_t parse_size(const char *s)
+uint64_t wsbx_parse_size(const char *s)
 {
         char *end;
         errno = 0;
@@ -423,7 +423,7 @@ int wsbx_cache_open(const char *dir, uint64_t max_bytes, wsbx_cache **out)
                 goto fail;
         }
         const char *env = getenv("WSBX_CACHE_SIZE");
-        c->max_bytes = max_bytes ? max_bytes : env && parse_size(env) ? parse_size(env) : WSBX_CACHE_MAX_DEFAULT;
+        c->max_bytes = max_bytes ? max_bytes : env && wsbx_parse_size(env) ? wsbx_parse_size(env) : WSBX_CACHE_MAX_DEFAULT;
         *out = c;
         return 0;
 fail:

@@ -633,6 +633,10 @@ int wsbx_cache_default_dir(char *buf, size_t size);
  * $WSBX_CACHE_SIZE, a byte count with an optional K/M/G suffix, else
  * WSBX_CACHE_MAX_DEFAULT). *out is owned by the caller: wsbx_cache_close. */
 int wsbx_cache_open(const char *dir, uint64_t max_bytes, wsbx_cache **out);
+/* A byte count with an optional K/M/G suffix (KiB, MiB, GiB; "B" and
+ * "iB" allowed after it), as $WSBX_CACHE_SIZE takes; 0 when s is not
+ * one (or says 0). */
+uint64_t wsbx_parse_size(const char *s);
 void wsbx_cache_close(wsbx_cache *c);
 /* The cache's directory (borrowed). */
 const char *wsbx_cache_dir(const wsbx_cache *c);

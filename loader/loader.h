@@ -241,6 +241,9 @@ wsbx_memory_def *wsbx_memory_def_of(wsbx_memory *m);
 const wsbx_memory_plan *wsbx_memory_plan_of(const wsbx_memory *m);
 uint32_t wsbx_memory_pages(const wsbx_memory *m);
 uint32_t wsbx_memory_max_pages(const wsbx_memory *m); /* after the per-memory limit */
+/* From now on m never moves (a grow that would move it fails instead);
+ * returns how many bytes from its base it can ever occupy (page-aligned). */
+uint64_t wsbx_memory_pin(wsbx_memory *m);
 
 /* memory.grow: adds delta_pages zeroed pages. Returns the old size in
  * pages, or -1 when the new size would pass the maximum or the configured
@@ -773,12 +776,17 @@ uint64_t wsbx_snapshot_memory_data_pages(const wsbx_snapshot *snap, uint32_t i);
 int wsbx_snapshot_memory_source(wsbx_snapshot *snap, uint32_t i, const uint8_t **src, size_t *len);
 
 #define WSBX_SNAPSHOT_LAZY 1u   /* restore: leave memory pages missing */
+/* With LAZY: the memories never move (wsbx_memory_pin), and each range's
+ * reach covers every page they can ever have, for a pager that counts
+ * them all (a memory quota). */
+#define WSBX_SNAPSHOT_PIN 4u
 #define WSBX_SNAPSHOT_COW 2u    /* restore: map pages copy-on-write from a sealed memfd */
 #define WSBX_SNAPSHOT_PAGE 4096u /* the unit of a snapshot's page lists */
 
 typedef struct wsbx_snapshot_range {
         uint8_t *base;  /* memory i's base */
         size_t len;     /* its size in bytes at restore (the snapshot's) */
+        size_t reach;   /* WSBX_SNAPSHOT_PIN: bytes it can ever occupy; else len */
 } wsbx_snapshot_range;
 
 /* Makes a new instance of l (imports as for wsbx_instantiate) in snap's

@@ -64,6 +64,7 @@ struct wsbx_memory {
         uint32_t initial_pages, pages, max_pages;
         wsbx_image *image;
         bool image_in_place;    /* false once a dynamic memory moved */
+        bool pinned;            /* never moves: a grow that would fails */
 };
 
 static uint64_t host_page(void)
@@ -282,6 +283,17 @@ uint32_t wsbx_memory_max_pages(const wsbx_memory *m)
         return m->max_pages;
 }
 
+uint64_t wsbx_memory_pin(wsbx_memory *m)
+{
+        uint64_t reach = (uint64_t)m->max_pages * WSBX_WASM_PAGE;
+        m->pinned = true;
+        if (reach > m->plan.reserve)
+                reach = m->plan.reserve;
+        if (reach < m->def.size)
+                reach = m->def.size;
+        return round_up(reach, host_page());
+}
+
 /* Dynamic plan only: moves the memory to a reservation that holds
  * new_bytes, doubling to keep repeated small grows cheap. The contents are
  * copied, so the image mapping is lost; reset maps it again. */
@@ -324,7 +336,7 @@ int64_t wsbx_memory_grow(wsbx_memory *m, uint64_t delta_pages)
         uint64_t old_bytes = (uint64_t)old * WSBX_WASM_PAGE;
         uint64_t new_bytes = (old + delta_pages) * WSBX_WASM_PAGE;
         if (new_bytes > m->plan.reserve) {
-                if (m->plan.kind != WSBX_MEMPLAN_DYNAMIC || move_memory(m, new_bytes) < 0)
+                if (m->plan.kind != WSBX_MEMPLAN_DYNAMIC || m->pinned || move_memory(m, new_bytes) < 0)
                         return -1;
         } else if (mprotect(m->def.base + old_bytes, new_bytes - old_bytes,
                             PROT_READ | PROT_WRITE) != 0) {

@@ -470,7 +470,8 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
         *out = NULL;
         if (err)
                 err->msg[0] = 0;
-        if ((flags & ~(WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW)) ||
+        if ((flags & ~(WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW | WSBX_SNAPSHOT_PIN)) ||
+            ((flags & WSBX_SNAPSHOT_PIN) && !(flags & WSBX_SNAPSHOT_LAZY)) ||
             (flags & (WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW)) == (WSBX_SNAPSHOT_LAZY | WSBX_SNAPSHOT_COW) ||
             ((flags & WSBX_SNAPSHOT_LAZY) && snap->nmems && !ranges))
                 return wsbx_lerr_set(err, -EINVAL, "snapshot: bad restore flags");
@@ -495,6 +496,8 @@ int wsbx_snapshot_restore(wsbx_store *s, wsbx_loaded *l, wsbx_snapshot *snap,
                 if (flags & WSBX_SNAPSHOT_LAZY) {
                         ranges[i].base = base;
                         ranges[i].len = (size_t)m->pages * WSBX_WASM_PAGE;
+                        ranges[i].reach = flags & WSBX_SNAPSHOT_PIN ? (size_t)wsbx_memory_pin(mi->mem)
+                                                                    : ranges[i].len;
                         continue;
                 }
                 if ((flags & WSBX_SNAPSHOT_COW) && m->pages) {

@@ -381,6 +381,17 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
                         if (kind == WSBX_TRAP_NONE && (sig == SIGSEGV || sig == SIGBUS) &&
                             addr >= g->guard_lo && addr < g->lo)
                                 kind = WSBX_TRAP_STACK_OVERFLOW;
+                        /* A memory access that raised SIGBUS met a page
+                         * its pager poisoned (UFFDIO_POISON: the instance's
+                         * quota is used up; BUS_MCEERR_AR, or BUS_ADRERR
+                         * without CONFIG_MEMORY_FAILURE). Out of bounds is
+                         * SIGSEGV; the only other SIGBUS there would be an
+                         * image file truncated under the instance, which
+                         * wsbx never does (sealed memfds, renamed cache
+                         * entries). */
+                        if (kind == WSBX_TRAP_MEMORY_OOB && sig == SIGBUS &&
+                            (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR))
+                                kind = WSBX_TRAP_MEMORY_QUOTA;
                 }
                 if (kind != WSBX_TRAP_NONE) {
                         wsbx_trap_info *t = g->out;
@@ -620,6 +631,8 @@ const char *wsbx_trap_message(wsbx_trap kind)
                 return "interrupted";
         case WSBX_TRAP_HOST:
                 return "host function failed";
+        case WSBX_TRAP_MEMORY_QUOTA:
+                return "memory quota exceeded";
         case WSBX_TRAP_COUNT:
                 break;
         }

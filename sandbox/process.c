@@ -199,12 +199,9 @@ static void child_send_uffd(struct child_args *a)
         int fd = ioctl(a->uffd_dev, USERFAULTFD_IOC_NEW, O_CLOEXEC | O_NONBLOCK);
         close(a->uffd_dev);
         a->uffd_dev = -1;
-        if (fd >= 0) {
-                struct uffdio_api api = {.api = UFFD_API, .features = 0};
-                if (ioctl(fd, UFFDIO_API, &api) != 0) {
-                        close(fd);
-                        fd = -1;
-                }
+        if (fd >= 0 && wsbx_uffd_api(fd) < 0) {
+                close(fd);
+                fd = -1;
         }
         wsbx_sock_send_fd(a->ctl_fd, fd >= 0 ? 'U' : 'N', fd, 0);
         if (fd >= 0)
@@ -267,6 +264,8 @@ static void reap(wsbx_proc *p)
                 int f = wsbx_uffd_server_failure(p->pager);
                 if (f == -ETIMEDOUT)
                         set_cause(p, "worker killed: a lazy page was not served in time");
+                else if (f == -EDQUOT)
+                        set_cause(p, "worker killed: memory quota exceeded (this kernel cannot poison a page)");
                 else
                         set_cause(p, "worker killed: a lazy page could not be served: %s", strerror(-f));
         }
@@ -667,7 +666,14 @@ bool wsbx_proc_lazy(wsbx_proc *p)
         return p->pager && !p->pager_stopped;
 }
 
-int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len)
+int wsbx_proc_pager_quota(wsbx_proc *p, uint64_t pages)
+{
+        if (!wsbx_proc_lazy(p))
+                return -ESRCH;
+        return wsbx_uffd_server_quota(p->pager, pages);
+}
+
+int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len, int quota)
 {
         if (!wsbx_proc_lazy(p))
                 return -ENXIO;
@@ -676,7 +682,7 @@ int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *s
         if (base + len < base || base + len > (1ull << 47))
                 return -EINVAL;
         /* Served before registered: a fault can never find no range. */
-        int e = wsbx_uffd_server_add(p->pager, base, (size_t)len, src, src_len);
+        int e = wsbx_uffd_server_add_quota(p->pager, base, (size_t)len, src, src_len, quota);
         if (e == 0)
                 e = wsbx_uffd_register(p->uffd, (void *)(uintptr_t)base, (size_t)len);
         return e;

@@ -190,6 +190,17 @@ typedef struct wsbx_session_config {
          * worker ("worker killed: a lazy page was not served in time");
          * 0 = WSBX_SESSION_PAGER_TIMEOUT_MS. */
         uint32_t pager_timeout_ms;
+        /* With lazy_snapshots: each instance restored lazily may have at
+         * most this many bytes of its memories resident (rounded up to
+         * pages; 0 = no quota). Its memories are registered over every
+         * page they can ever have (and never move), the pager counts the
+         * pages it serves, and the first touch past the quota poisons the
+         * page: the guest traps "memory quota exceeded" (a system call
+         * touching it fails with EFAULT). Where the kernel cannot poison
+         * (before 6.6) that touch kills the worker instead ("memory quota
+         * exceeded"). Instances not restored lazily are bounded by
+         * memory_max (the worker's cgroup) only. */
+        uint64_t memory_quota;
 } wsbx_session_config;
 #define WSBX_SESSION_PAGER_TIMEOUT_MS 2000u
 #define WSBX_SESSION_MEMORY_DEFAULT (4ull << 30)
@@ -483,12 +494,14 @@ enum {
 enum {
         WSBX_MSG_F_FD = 1u << 0, /* LOAD: the artifact is the descriptor in `value` */
         WSBX_MSG_F_LAZY = 1u << 1, /* RESTORE: leave pages missing for the pager */
+        WSBX_MSG_F_PIN = 1u << 2,  /* RESTORE (with LAZY): memories never move; reach is all they can have */
 };
 
 /* A lazily restored memory in a RESTORE completion: where it lies in the
- * worker's address space, and its size in bytes. */
+ * worker's address space, its size in bytes, and (WSBX_MSG_F_PIN) how
+ * many bytes from base it can ever occupy (else len). */
 typedef struct wsbx_msg_range {
-        uint64_t base, len;
+        uint64_t base, len, reach;
 } wsbx_msg_range;
 
 /* One descriptor. Both rings carry the same 64-byte shape. */
@@ -693,9 +706,13 @@ void wsbx_worker_main(wsbx_endpoint *ep, void *arg);
 
 /* Opens a userfaultfd (/dev/userfaultfd, else the syscall; without
  * kernel_faults the syscall is asked for user-mode faults only, which
- * needs no privilege) and negotiates the API. Returns the fd (the caller
- * closes it; O_NONBLOCK, O_CLOEXEC) or -errno. */
+ * needs no privilege) and negotiates the API (with UFFD_FEATURE_POISON
+ * where the kernel has it, 6.6). Returns the fd (the caller closes it;
+ * O_NONBLOCK, O_CLOEXEC) or -errno. */
 int wsbx_uffd_open(bool kernel_faults);
+/* UFFDIO_API on a new userfaultfd, asking for UFFD_FEATURE_POISON when
+ * the kernel offers it. 0 or -errno. */
+int wsbx_uffd_api(int uffd);
 /* Registers [addr, addr + len) (page-aligned, anonymous private memory)
  * for MISSING faults. 0 or -errno. */
 int wsbx_uffd_register(int uffd, void *addr, size_t len);
@@ -706,6 +723,7 @@ typedef struct wsbx_uffd_stats {
         uint64_t copied_pages; /* answered with UFFDIO_COPY */
         uint64_t zero_pages;   /* answered with UFFDIO_ZEROPAGE */
         uint64_t failures;     /* faults that could not be served */
+        uint64_t poisoned_pages; /* past a quota: answered with UFFDIO_POISON */
 } wsbx_uffd_stats;
 
 /* Starts a thread serving uffd's faults in [base, base + len): page i
@@ -722,6 +740,17 @@ void wsbx_uffd_server_stats(const wsbx_uffd_server *s, wsbx_uffd_stats *out);
  * aligned) served from src as above; src borrowed as for start. 0,
  * -EINVAL, -EEXIST (overlaps a served range) or -ENOMEM. */
 int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len);
+/* A page budget for the ranges added with it (wsbx_uffd_server_add_quota):
+ * once `pages` of their pages have been served, each further first touch
+ * is answered with UFFDIO_POISON, so the access raises SIGBUS
+ * (BUS_MCEERR_AR), which trap.c turns into WSBX_TRAP_MEMORY_QUOTA, and a
+ * system call touching the page fails with EFAULT. On a uffd without the
+ * poison feature such a fault is a failure (on_fail: the worker is
+ * killed). Returns the budget's id (>= 0) or -ENOMEM. */
+int wsbx_uffd_server_quota(wsbx_uffd_server *s, uint64_t pages);
+/* wsbx_uffd_server_add, with the range counted against budget `quota`. */
+int wsbx_uffd_server_add_quota(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len,
+                               int quota);
 /* A fault not answered within ns of its arrival (0: no limit) is a
  * failure (-ETIMEDOUT): on_fail runs and the server ends. */
 void wsbx_uffd_server_set_timeout(wsbx_uffd_server *s, uint64_t ns);

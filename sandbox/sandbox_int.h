@@ -286,7 +286,10 @@ int wsbx_proc_pid(const wsbx_proc *p);
  * within the session's pager timeout, kills the worker; the uffd is
  * closed only after the worker is reaped. */
 bool wsbx_proc_lazy(wsbx_proc *p);
-int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len);
+int wsbx_proc_pager_add(wsbx_proc *p, uint64_t base, uint64_t len, const void *src, size_t src_len, int quota);
+/* A page budget for ranges added with it (wsbx_uffd_server_quota): its
+ * id, or -errno. */
+int wsbx_proc_pager_quota(wsbx_proc *p, uint64_t pages);
 void wsbx_proc_pager_stats(const wsbx_proc *p, wsbx_uffd_stats *out);
 /* Tests: slow answers; stopping the pager (the worker is killed first). */
 void wsbx_proc_pager_test_delay(wsbx_proc *p, uint64_t ns);

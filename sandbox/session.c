@@ -76,6 +76,7 @@ struct wsbx_session {
          * process's own verified loads), freed after the worker. */
         wsbx_snapshot **snaps;
         uint32_t nsnaps, snapcap;
+        uint64_t memory_quota;  /* per lazily restored instance, bytes; 0 none */
 };
 
 /* A loopback worker's start: the session's WASI configuration (its
@@ -450,6 +451,7 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
         if (!s)
                 return -ENOMEM;
         char err[WSBX_STATUS_MSG_MAX];
+        s->memory_quota = cfg->memory_quota;
         int e = wsbx_proc_start(cfg, &s->proc, &s->ep, err);
         if (e < 0) {
                 if (st) {
@@ -1077,22 +1079,32 @@ static int serve_ranges(wsbx_session *s, const wsbx_msg *cmp, wsbx_snapshot *sna
                 memcpy(r, p, (size_t)nm * sizeof *r);
         done(s);
         int e = 0;
+        /* With a quota, a memory is served over all it can ever occupy
+         * (at most a 32-bit memory's 4 GiB), every page counted. */
         for (uint32_t i = 0; i < nm && e == 0; i++)
                 if (r[i].base % WSBX_SNAPSHOT_PAGE ||
-                    r[i].len != (uint64_t)wsbx_snapshot_memory_pages(snap, i) * WSBX_WASM_PAGE)
+                    r[i].len != (uint64_t)wsbx_snapshot_memory_pages(snap, i) * WSBX_WASM_PAGE ||
+                    (s->memory_quota ? r[i].reach < r[i].len || r[i].reach % WSBX_SNAPSHOT_PAGE ||
+                                               r[i].reach > (4ull << 30)
+                                     : r[i].reach != r[i].len))
                         e = -EPROTO;
         if (e < 0) {
                 free(r);
                 return broken(s);
         }
+        int quota = -1;
+        if (s->memory_quota)
+                quota = wsbx_proc_pager_quota(s->proc, (s->memory_quota + WSBX_SNAPSHOT_PAGE - 1) /
+                                                               WSBX_SNAPSHOT_PAGE);
+        e = quota < -1 ? quota : 0;
         for (uint32_t i = 0; i < nm && e == 0; i++) {
                 const uint8_t *src;
                 size_t len;
-                if (!r[i].len)
+                if (!r[i].reach)
                         continue;
                 e = wsbx_snapshot_memory_source(snap, i, &src, &len);
                 if (e == 0)
-                        e = wsbx_proc_pager_add(s->proc, r[i].base, r[i].len, src, len);
+                        e = wsbx_proc_pager_add(s->proc, r[i].base, r[i].reach, src, len, quota);
         }
         free(r);
         if (e < 0) {
@@ -1131,7 +1143,7 @@ int wsbx_session_restore(wsbx_session *s, wsbx_handle module, int fd, const wsbx
                         return e == -ENOMEM ? e : status_error(st, le.msg[0] ? le.msg : strerror(-e));
         }
         wsbx_msg req = {.kind = WSBX_MSG_RESTORE, .handle = module, .count = nimports,
-                        .flags = lazy ? WSBX_MSG_F_LAZY : 0},
+                        .flags = lazy ? WSBX_MSG_F_LAZY | (s->memory_quota ? WSBX_MSG_F_PIN : 0u) : 0},
                  cmp;
         if (wsbx_proto_put_bytes(s->ep, &req, imports, (size_t)nimports * sizeof *imports) < 0) {
                 wsbx_snapshot_delete(snap);

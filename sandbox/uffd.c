@@ -19,6 +19,12 @@
  * failure hook, whose default kills the process (SIGKILL) as the
  * supervisor kills a worker. The same happens to a fault the server could
  * not answer within its timeout (wsbx_uffd_server_set_timeout).
+ *
+ * Ranges may share a page budget (wsbx_uffd_server_quota): an instance's
+ * memories restored with a memory quota are registered over every page
+ * they can ever have, so each page the instance touches is served here
+ * and counted; past the budget, a page is poisoned instead (UFFDIO_POISON,
+ * 6.6), and the guest's access becomes a "memory quota exceeded" trap.
  */
 #include "sandbox.h"
 
@@ -42,6 +48,18 @@
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY 1
 #endif
+/* Linux 6.6; older headers lack them. */
+#ifndef UFFD_FEATURE_POISON
+#define UFFD_FEATURE_POISON (1 << 14)
+#endif
+#ifndef UFFDIO_POISON
+struct uffdio_poison {
+        struct uffdio_range range;
+        __u64 mode;
+        __s64 updated;
+};
+#define UFFDIO_POISON _IOWR(UFFDIO, 0x08, struct uffdio_poison)
+#endif
 
 /* One served range: [base, base + len) of the faulting process's address
  * space, page i from src bytes [i*page, (i+1)*page). */
@@ -50,6 +68,11 @@ struct uffd_range {
         size_t len;
         const uint8_t *src;
         size_t src_len;
+        int quota;      /* budget index, -1 for none */
+};
+
+struct uffd_quota {
+        uint64_t limit, used;   /* pages; used under lock */
 };
 
 struct wsbx_uffd_server {
@@ -57,6 +80,8 @@ struct wsbx_uffd_server {
         pthread_mutex_t lock;          /* ranges, nranges, cap */
         struct uffd_range *ranges;     /* owned */
         uint32_t nranges, cap;
+        struct uffd_quota *quotas;     /* owned; also under lock */
+        uint32_t nquotas;
         size_t page;
         uint64_t timeout_ns;           /* atomic; 0: none */
         uint64_t delay_ns;             /* atomic; tests only */
@@ -80,13 +105,25 @@ int wsbx_uffd_open(bool kernel_faults)
                                   O_CLOEXEC | O_NONBLOCK | (kernel_faults ? 0 : UFFD_USER_MODE_ONLY));
         if (fd < 0)
                 return -errno;
-        struct uffdio_api api = { .api = UFFD_API, .features = 0 };
-        if (ioctl(fd, UFFDIO_API, &api) != 0) {
-                int e = -errno;
+        int e = wsbx_uffd_api(fd);
+        if (e < 0) {
                 close(fd);
                 return e;
         }
         return fd;
+}
+
+int wsbx_uffd_api(int uffd)
+{
+        /* A kernel without the feature refuses it and leaves the fd
+         * unconfigured, so it can be asked again without. */
+        struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_POISON };
+        if (ioctl(uffd, UFFDIO_API, &api) == 0)
+                return 0;
+        if (errno != EINVAL)
+                return -errno;
+        api = (struct uffdio_api){ .api = UFFD_API, .features = 0 };
+        return ioctl(uffd, UFFDIO_API, &api) == 0 ? 0 : -errno;
 }
 
 int wsbx_uffd_register(int uffd, void *addr, size_t len)
@@ -112,9 +149,43 @@ static bool all_zero(const uint8_t *p, size_t n)
         return true;
 }
 
+/* Whether range r's budget has room for one more page (taken if so). */
+static bool quota_take(wsbx_uffd_server *s, const struct uffd_range *r)
+{
+        if (r->quota < 0)
+                return true;
+        pthread_mutex_lock(&s->lock);
+        struct uffd_quota *q = &s->quotas[r->quota];
+        bool ok = q->used < q->limit;
+        if (ok)
+                q->used++;
+        pthread_mutex_unlock(&s->lock);
+        return ok;
+}
+
+static int poison(wsbx_uffd_server *s, uint64_t addr)
+{
+        __atomic_add_fetch(&s->stats.poisoned_pages, 1, __ATOMIC_RELAXED);
+        for (;;) {
+                struct uffdio_poison p = { .range = { .start = addr, .len = s->page } };
+                if (ioctl(s->uffd, UFFDIO_POISON, &p) == 0)
+                        return 0;
+                if (errno == EAGAIN)
+                        continue;
+                __atomic_sub_fetch(&s->stats.poisoned_pages, 1, __ATOMIC_RELAXED);
+                return errno == EEXIST ? 0 : -errno;
+        }
+}
+
 /* Answers one fault at page-aligned offset off of range r. 0 or -errno. */
 static int serve(wsbx_uffd_server *s, const struct uffd_range *r, size_t off)
 {
+        if (!quota_take(s, r)) {
+                int e = poison(s, r->base + off);
+                /* Without the poison feature the quota can only be kept
+                 * by the failure hook (the worker is killed). */
+                return e == -EINVAL || e == -ENOTTY ? -EDQUOT : e;
+        }
         uint8_t buf[65536];
         const uint8_t *from = NULL;
         if (off < r->src_len) {
@@ -261,9 +332,12 @@ int wsbx_uffd_server_start(int uffd, void *base, size_t len, const void *src, si
         return 0;
 }
 
-int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len)
+int wsbx_uffd_server_add_quota(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len,
+                               int quota)
 {
         if (base % s->page || len % s->page || src_len > len || base + len < base)
+                return -EINVAL;
+        if (quota >= 0 && (uint32_t)quota >= __atomic_load_n(&s->nquotas, __ATOMIC_RELAXED))
                 return -EINVAL;
         int rc = 0;
         pthread_mutex_lock(&s->lock);
@@ -281,9 +355,28 @@ int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const v
                 }
         }
         if (rc == 0)
-                s->ranges[s->nranges++] = (struct uffd_range){base, len, src, src_len};
+                s->ranges[s->nranges++] = (struct uffd_range){base, len, src, src_len, quota};
         pthread_mutex_unlock(&s->lock);
         return rc;
+}
+
+int wsbx_uffd_server_add(wsbx_uffd_server *s, uint64_t base, size_t len, const void *src, size_t src_len)
+{
+        return wsbx_uffd_server_add_quota(s, base, len, src, src_len, -1);
+}
+
+int wsbx_uffd_server_quota(wsbx_uffd_server *s, uint64_t pages)
+{
+        pthread_mutex_lock(&s->lock);
+        struct uffd_quota *n = realloc(s->quotas, ((size_t)s->nquotas + 1) * sizeof *n);
+        int id = -ENOMEM;
+        if (n) {
+                s->quotas = n;
+                n[s->nquotas] = (struct uffd_quota){ .limit = pages };
+                id = (int)s->nquotas++;
+        }
+        pthread_mutex_unlock(&s->lock);
+        return id;
 }
 
 void wsbx_uffd_server_set_timeout(wsbx_uffd_server *s, uint64_t ns)
@@ -307,6 +400,7 @@ void wsbx_uffd_server_stats(const wsbx_uffd_server *s, wsbx_uffd_stats *out)
         out->copied_pages = __atomic_load_n(&s->stats.copied_pages, __ATOMIC_RELAXED);
         out->zero_pages = __atomic_load_n(&s->stats.zero_pages, __ATOMIC_RELAXED);
         out->failures = __atomic_load_n(&s->stats.failures, __ATOMIC_RELAXED);
+        out->poisoned_pages = __atomic_load_n(&s->stats.poisoned_pages, __ATOMIC_RELAXED);
 }
 
 void wsbx_uffd_server_stop(wsbx_uffd_server *s)
@@ -320,5 +414,6 @@ void wsbx_uffd_server_stop(wsbx_uffd_server *s)
         close(s->stopfd);
         pthread_mutex_destroy(&s->lock);
         free(s->ranges);
+        free(s->quotas);
         free(s);
 }

@@ -1076,7 +1076,8 @@ static int do_restore(worker *w, const wsbx_msg *m, const uint8_t *p)
                 return reply_error(w, m, err);
         }
         struct obj *mo = lookup(w, m->handle, OBJ_MODULE);
-        if (!mo || m->len != (uint64_t)m->count * 4 || (m->flags & ~WSBX_MSG_F_LAZY)) {
+        if (!mo || m->len != (uint64_t)m->count * 4 || (m->flags & ~(WSBX_MSG_F_LAZY | WSBX_MSG_F_PIN)) ||
+            (m->flags & (WSBX_MSG_F_LAZY | WSBX_MSG_F_PIN)) == WSBX_MSG_F_PIN) {
                 close(fd);
                 return reply_error(w, m, mo ? "restore: malformed request" : "restore: not a module handle");
         }
@@ -1103,8 +1104,8 @@ static int do_restore(worker *w, const wsbx_msg *m, const uint8_t *p)
                 status = WSBX_ST_ERROR;
                 snprintf(err, sizeof err, "out of memory");
         } else {
-                e = wsbx_snapshot_restore(store_of(w), mo->ptr, snap, ext, a->nimports, lazy ? WSBX_SNAPSHOT_LAZY : 0,
-                                          rg, &in, &le);
+                uint32_t fl = lazy ? WSBX_SNAPSHOT_LAZY | (m->flags & WSBX_MSG_F_PIN ? WSBX_SNAPSHOT_PIN : 0u) : 0u;
+                e = wsbx_snapshot_restore(store_of(w), mo->ptr, snap, ext, a->nimports, fl, rg, &in, &le);
                 if (e < 0) {
                         status = e == -ENOENT ? WSBX_ST_LINK : WSBX_ST_ERROR;
                         snprintf(err, sizeof err, "%s", le.msg[0] ? le.msg : strerror(-e));
@@ -1128,7 +1129,7 @@ static int do_restore(worker *w, const wsbx_msg *m, const uint8_t *p)
                 wsbx_msg_range *r = calloc((size_t)nm + 1, sizeof *r);
                 e = r ? 0 : -ENOMEM;
                 for (uint32_t i = 0; r && i < nm; i++)
-                        r[i] = (wsbx_msg_range){(uint64_t)(uintptr_t)rg[i].base, rg[i].len};
+                        r[i] = (wsbx_msg_range){(uint64_t)(uintptr_t)rg[i].base, rg[i].len, rg[i].reach};
                 if (e == 0)
                         e = wsbx_proto_put_bytes(w->ep, &c, r, (size_t)nm * sizeof *r);
                 c.count = nm;

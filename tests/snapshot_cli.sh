@@ -37,7 +37,13 @@ cat >"$tmp/app.wat" <<'W'
   (func (export "get") (param $k i32) (result i32)
     (i32.add (i32.add (global.get $n) (i32.load (i32.const 150000)))
              (i32.add (call_indirect (type $t) (local.get $k)) (i32.mul (global.get $starts) (i32.const 1000)))))
-  (func (export "boom") (unreachable)))
+  (func (export "boom") (unreachable))
+  (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load (i32.mul (local.get $i) (i32.const 4096)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $s)))
 W
 
 out=$("$wsbx" snapshot "$tmp/app.wat" --init init -o "$tmp/app.snap" 2>"$tmp/err")
@@ -99,4 +105,20 @@ printf '(module (import "env" "f" (func)))' >"$tmp/imp.wat"
 [ $? -eq 1 ] && grep -q 'imports "env" "f"' "$tmp/err"; check "modules with imports are refused" $?
 "$wsbx" run --snapshot "$tmp/app.snap" "$tmp/app.wat" >/dev/null 2>&1
 [ $? -eq 2 ]; check "--snapshot without --invoke is a usage error" $?
+
+# A memory quota of four pages: three pages read fine, forty trap.
+out=$("$wsbx" run --memory-quota 16K --snapshot "$tmp/app.snap" --invoke sum "$tmp/app.wat" 3 2>"$tmp/err")
+st=$?
+if grep -q "no userfaultfd" "$tmp/err"; then
+        echo "skip: --memory-quota: $(cat "$tmp/err")"
+else
+        [ $st -eq 0 ] && [ "$out" = 0 ]; check "--memory-quota 16K: three pages ($st, $out)" $?
+        "$wsbx" run --memory-quota 16K --snapshot "$tmp/app.snap" --invoke sum "$tmp/app.wat" 40 >/dev/null 2>"$tmp/err"
+        [ $? -eq 3 ] && grep -q "trap: memory quota exceeded" "$tmp/err"
+        check "--memory-quota 16K: forty pages trap: $(head -1 "$tmp/err")" $?
+fi
+"$wsbx" run --memory-quota 16K --invoke sum "$tmp/app.wat" 3 >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "needs --snapshot" "$tmp/err"; check "--memory-quota without --snapshot is a usage error" $?
+"$wsbx" run --memory-quota lots --snapshot "$tmp/app.snap" --invoke sum "$tmp/app.wat" 3 >/dev/null 2>&1
+[ $? -eq 2 ]; check "--memory-quota needs a size" $?
 exit $fail

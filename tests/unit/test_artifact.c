@@ -1155,7 +1155,7 @@ Test(artifact, corrupt_traps_addrmap_names)
         EXPECT_REFUSED(&f, -EINVAL, "section .wsbx.traps: record 1 code offset 0x1 not above",
                        TRAPS(B)[1].code_offset = 1);
         EXPECT_REFUSED(&f, -EINVAL, "section .wsbx.traps: record 0: unknown trap kind 0", TRAPS(B)[0].trap = 0);
-        EXPECT_REFUSED(&f, -EINVAL, "unknown trap kind 13", TRAPS(B)[4].trap = WSBX_TRAP_COUNT);
+        EXPECT_REFUSED(&f, -EINVAL, "unknown trap kind 14", TRAPS(B)[4].trap = WSBX_TRAP_COUNT);
         EXPECT_REFUSED(&f, -EINVAL, ".wsbx.traps: size 0x2c is not a multiple of 8",
                        shdr_named(B, ".wsbx.traps")->sh_size -= 4);
         EXPECT_REFUSED(&f, -EINVAL, "section .wsbx.addrmap: record 5 code offset 0xa0 beyond .text size 0xa0",

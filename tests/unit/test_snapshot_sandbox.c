@@ -54,6 +54,7 @@ static const char *app_wat =
         "    (table.set $t (i32.const 1) (ref.func $b)))"
         "  (func (export \"load\") (param i32) (result i32) local.get 0 i32.load)"
         "  (func (export \"size\") (result i32) memory.size)"
+        "  (func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow)"
         "  (func (export \"g\") (result i32) global.get $g)"
         "  (func (export \"started\") (result i32) global.get $started)"
         "  (func (export \"callt\") (param i32) (result i32) local.get 0 call_indirect $t (type $ret))"
@@ -225,6 +226,54 @@ Test(snapshot_sandbox, take_and_restore_lazily_serves_only_touched_pages)
         cr_assert_eq(rc, 0, "restore again: %d %s", rc, st.msg);
         same_as_original(s, orig, inst2);
         close(fd2);
+        close(fd);
+        cr_expect_str_empty(wsbx_session_error(s));
+        wsbx_session_close(s);
+}
+
+/* A memory quota: a lazily restored instance gets at most that many
+ * pages; the first touch past it traps, cleanly, and the worker and its
+ * other instances carry on. Pages past the snapshot's size (after a grow)
+ * count too. */
+Test(snapshot_sandbox, memory_quota_traps_past_its_pages)
+{
+        wsbx_session_config cfg = {.lazy_snapshots = true, .memory_quota = 8 * 4096};
+        wsbx_session *s;
+        wsbx_status st;
+        int rc = wsbx_session_open_cfg(&cfg, &s, &st);
+        cr_assert_eq(rc, 0, "open: %d %s", rc, st.msg);
+        skip_unless_lazy(s);
+        wsbx_handle mod, orig, inst, inst2;
+        int fd = take(s, &mod, &orig);
+        rc = wsbx_session_restore(s, mod, fd, NULL, 0, &inst, &st);
+        cr_assert_eq(rc, 0, "restore: %d %s", rc, st.msg);
+        cr_expect_eq(call_ok(s, inst, "touch", 1, 6), call_ok(s, orig, "touch", 1, 6), "six pages: within");
+        wsbx_uffd_stats u;
+        wsbx_session_pager_stats(s, &u);
+        cr_expect_eq(u.faults, 6, "faults %llu", (unsigned long long)u.faults);
+        cr_expect_eq(u.poisoned_pages, 0);
+        int32_t v;
+        rc = call(s, inst, "touch", 1, 20, &v, &st);
+        cr_assert_eq(rc, 1, "twenty pages: past the quota of eight (rc %d: %s)", rc, st.msg);
+        cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA, "trap %u: %s", st.trap, st.msg);
+        cr_expect(strstr(st.msg, "memory quota exceeded"), "%s", st.msg);
+        wsbx_session_pager_stats(s, &u);
+        cr_expect_eq(u.faults, 9, "the seventh and eighth page served, the ninth poisoned (%llu)",
+                     (unsigned long long)u.faults);
+        cr_expect_eq(u.poisoned_pages, 1, "poisoned %llu", (unsigned long long)u.poisoned_pages);
+        cr_expect_eq(u.failures, 0);
+        /* The worker lives on: the original (not restored) has no quota,
+         * and a second restore has a quota of its own. */
+        cr_expect_eq(call_ok(s, orig, "touch", 1, 40), call_ok(s, orig, "touch", 1, 40));
+        rc = wsbx_session_restore(s, mod, fd, NULL, 0, &inst2, &st);
+        cr_assert_eq(rc, 0, "restore again: %d %s", rc, st.msg);
+        cr_expect_eq(call_ok(s, inst2, "grow", 1, 1), 4);
+        for (int k = 0; k < 8; k++)
+                cr_expect_eq(call_ok(s, inst2, "load", 1, 4 * 65536 + k * 4096), 0, "grown page %d", k);
+        rc = call(s, inst2, "load", 1, 4 * 65536 + 8 * 4096, &v, &st);
+        cr_expect_eq(rc, 1, "a ninth page, grown (rc %d: %s)", rc, st.msg);
+        cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA);
+        cr_expect_eq(call_ok(s, inst, "size", 0, 0), 4, "the trapped instance still answers");
         close(fd);
         cr_expect_str_empty(wsbx_session_error(s));
         wsbx_session_close(s);
