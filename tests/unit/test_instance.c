@@ -1266,3 +1266,89 @@ Test(instance, lazy_table_copy_and_import)
         cr_assert_eq(call_n(b, "call", NULL, 1, 45), WSBX_TRAP_UNINITIALIZED_ELEMENT);
         wsbx_store_delete(s);
 }
+
+/* WSBX_BUILTIN_TABLE_LAZY's own contract (abi.h), called as compiled code
+ * calls it: every general register but rsp and every xmm register holds
+ * a distinct pattern across the call, the stored value comes back in the
+ * def's stack slot, and nothing else changes (a restore from a wrong
+ * slot would swap two patterns). lazy_probe(thunk, def, idx, out) stores
+ * rax..r15 (rsp's slot: the value popped) in out[0..15] and xmm0-15 in
+ * out[16..47]. */
+void lazy_probe(const void *thunk, void *def, uint64_t idx, uint64_t *out);
+__asm__(".text\n"
+        ".globl lazy_probe\n"
+        ".type lazy_probe, @function\n"
+        "lazy_probe:\n"
+        "  push %rbp\n  mov %rsp, %rbp\n"
+        "  push %rbx\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
+        "  push %rcx\n"                 /* out:   -48(%rbp) */
+        "  push %rdi\n"                 /* thunk: -56(%rbp) */
+        "  push %rdx\n  push %rsi\n"    /* idx, def: as compiled code pushes them */
+        "  movabs $0x1000000000000000, %rax\n"
+        "  movabs $0x1000000000000003, %rbx\n"
+        "  movabs $0x1000000000000001, %rcx\n"
+        "  movabs $0x1000000000000002, %rdx\n"
+        "  movabs $0x1000000000000006, %rsi\n"
+        "  movabs $0x1000000000000007, %rdi\n"
+        "  movabs $0x1000000000000008, %r8\n"
+        "  movabs $0x1000000000000009, %r9\n"
+        "  movabs $0x100000000000000a, %r10\n"
+        "  movabs $0x100000000000000b, %r11\n"
+        "  movabs $0x100000000000000c, %r12\n"
+        "  movabs $0x100000000000000d, %r13\n"
+        "  movabs $0x100000000000000e, %r14\n"
+        "  movabs $0x100000000000000f, %r15\n"
+        "  movq %rax, %xmm0\n  movq %rcx, %xmm1\n  movq %rdx, %xmm2\n  movq %rbx, %xmm3\n"
+        "  movq %rsi, %xmm4\n  movq %rdi, %xmm5\n  movq %r8, %xmm6\n  movq %r9, %xmm7\n"
+        "  movq %r10, %xmm8\n  movq %r11, %xmm9\n  movq %r12, %xmm10\n  movq %r13, %xmm11\n"
+        "  movq %r14, %xmm12\n  movq %r15, %xmm13\n  movq %rax, %xmm14\n  movq %rcx, %xmm15\n"
+        "  pinsrq $1, %rdx, %xmm14\n  pinsrq $1, %rbx, %xmm15\n"
+        "  call *-56(%rbp)\n"
+        "  push %rax\n"
+        "  mov -48(%rbp), %rax\n"
+        "  mov %rbx, 24(%rax)\n  mov %rcx, 8(%rax)\n  mov %rdx, 16(%rax)\n"
+        "  mov %rsi, 48(%rax)\n  mov %rdi, 56(%rax)\n  mov %r8, 64(%rax)\n  mov %r9, 72(%rax)\n"
+        "  mov %r10, 80(%rax)\n  mov %r11, 88(%rax)\n  mov %r12, 96(%rax)\n  mov %r13, 104(%rax)\n"
+        "  mov %r14, 112(%rax)\n  mov %r15, 120(%rax)\n"
+        "  pop %rbx\n  mov %rbx, 0(%rax)\n"          /* rax as it came back */
+        "  pop %rbx\n  mov %rbx, 32(%rax)\n"         /* the value, in rsp's slot */
+        "  pop %rbx\n  mov %rbx, 40(%rax)\n"         /* the index slot (rbp's) */
+        "  movdqu %xmm0, 128(%rax)\n  movdqu %xmm1, 144(%rax)\n  movdqu %xmm2, 160(%rax)\n"
+        "  movdqu %xmm3, 176(%rax)\n  movdqu %xmm4, 192(%rax)\n  movdqu %xmm5, 208(%rax)\n"
+        "  movdqu %xmm6, 224(%rax)\n  movdqu %xmm7, 240(%rax)\n  movdqu %xmm8, 256(%rax)\n"
+        "  movdqu %xmm9, 272(%rax)\n  movdqu %xmm10, 288(%rax)\n  movdqu %xmm11, 304(%rax)\n"
+        "  movdqu %xmm12, 320(%rax)\n  movdqu %xmm13, 336(%rax)\n  movdqu %xmm14, 352(%rax)\n"
+        "  movdqu %xmm15, 368(%rax)\n"
+        "  lea -40(%rbp), %rsp\n"
+        "  pop %r15\n  pop %r14\n  pop %r13\n  pop %r12\n  pop %rbx\n"
+        "  pop %rbp\n  ret\n"
+        ".size lazy_probe, .-lazy_probe\n");
+
+Test(instance, lazy_table_thunk_keeps_every_register)
+{
+        wsbx_store *s = store();
+        wsbx_instance *in = inst(s, load(s, lazy_wat), NULL, 0);
+        wsbx_table_def *def = wsbx_table_inst_def(get_export(in, "tab").u.table);
+        void *want;
+        cr_assert_eq(wsbx_table_inst_get(get_export(in, "tab").u.table, 6, &want), 0);
+        cr_assert_null(def->elems[6]);
+        uint64_t out[48];
+        memset(out, 0, sizeof out);
+        lazy_probe(wsbx_builtins[WSBX_BUILTIN_TABLE_LAZY], def, 6, out);
+        cr_assert_eq((void *)(uintptr_t)out[4], want, "the value replaces the def's slot");
+        cr_assert_eq(out[5], 6, "the index slot is left as it was");
+        cr_assert_eq(def->elems[6], want, "and is stored in place");
+        static const int gpr[] = { 0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+        for (size_t k = 0; k < sizeof gpr / sizeof gpr[0]; k++)
+                cr_assert_eq(out[gpr[k]], 0x1000000000000000ull + (uint64_t)gpr[k], "register %d: %llx", gpr[k],
+                             (unsigned long long)out[gpr[k]]);
+        /* xmm i holds the i-th pattern register above in its low half
+         * (xmm14/15 also their high halves). */
+        static const int src[16] = { 0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1 };
+        for (int k = 0; k < 16; k++) {
+                cr_assert_eq(out[16 + 2 * k], 0x1000000000000000ull + (uint64_t)src[k], "xmm%d low", k);
+                uint64_t hi = k == 14 ? 0x1000000000000002ull : k == 15 ? 0x1000000000000003ull : 0;
+                cr_assert_eq(out[17 + 2 * k], hi, "xmm%d high", k);
+        }
+        wsbx_store_delete(s);
+}
