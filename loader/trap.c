@@ -329,6 +329,30 @@ static void walk(wsbx_trap_info *t, const struct guard *g, uintptr_t fp, bool sk
         }
 }
 
+/* A fault in runtime code called from wasm (a builtin, perhaps tail-
+ * calling memset): its wasm caller is the first return address into wasm
+ * code on the stack above sp (a few frames of leaf code at most); it
+ * becomes frame 0. The rbp chain then goes on from that caller's frame,
+ * or from *fp when *fp already is it (no frame of the runtime's own). */
+static void runtime_caller(wsbx_trap_info *t, const struct guard *g, uintptr_t sp, uintptr_t *fp)
+{
+        for (uintptr_t p = sp & ~(uintptr_t)7; p + 8 <= g->hi && p < sp + 512; p += 8) {
+                if (p < g->lo)
+                        continue;
+                uintptr_t ret = *(const uintptr_t *)p;
+                const struct wsbx_code_reg *c = ret ? find_range(ret - 1) : NULL;
+                if (!c)
+                        continue;
+                describe(&t->frames[0], c, ret, ret - 1);
+                t->nframes = 1;
+                /* A runtime frame below the wasm one: skip it, so that the
+                 * walk does not name the same call twice. */
+                if (*fp >= sp && *fp < p && (*fp & 7) == 0 && ((const uintptr_t *)*fp)[1] == ret)
+                        *fp = ((const uintptr_t *)*fp)[0];
+                return;
+        }
+}
+
 /* --- signal handlers ------------------------------------------------------- */
 
 static const int trap_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
@@ -392,6 +416,14 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
                         if (kind == WSBX_TRAP_MEMORY_OOB && sig == SIGBUS &&
                             (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR))
                                 kind = WSBX_TRAP_MEMORY_QUOTA;
+                } else if (sig == SIGBUS && (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR)) {
+                        /* The same page met by the runtime on the guest's
+                         * behalf (a bulk-memory builtin's memset or
+                         * memcpy, a host function copying into guest
+                         * memory): a trap too, left from here as a builtin
+                         * raises one; the backtrace starts at the nearest
+                         * wasm frame. */
+                        kind = WSBX_TRAP_MEMORY_QUOTA;
                 }
                 if (kind != WSBX_TRAP_NONE) {
                         wsbx_trap_info *t = g->out;
@@ -404,11 +436,19 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
                                 t->has_elem = true;
                                 t->elem = (uint32_t)uc->uc_mcontext.gregs[REG_R11];
                         }
-                        describe(&t->frames[0], c, pc, pc);
-                        t->nframes = 1;
-                        t->wasm_offset = t->frames[0].wasm_offset;
-                        t->owner = t->frames[0].owner;
-                        walk(t, g, (uintptr_t)uc->uc_mcontext.gregs[REG_RBP], false);
+                        t->nframes = 0;
+                        uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+                        if (c) {
+                                describe(&t->frames[0], c, pc, pc);
+                                t->nframes = 1;
+                        } else {
+                                runtime_caller(t, g, (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], &fp);
+                        }
+                        walk(t, g, fp, !c);
+                        if (t->nframes) {
+                                t->wasm_offset = t->frames[0].wasm_offset;
+                                t->owner = t->frames[0].owner;
+                        }
                         reader_exit();
                         errno = saved_errno;
                         siglongjmp(g->jb, (int)kind);

@@ -55,6 +55,8 @@ static const char *app_wat =
         "  (func (export \"load\") (param i32) (result i32) local.get 0 i32.load)"
         "  (func (export \"size\") (result i32) memory.size)"
         "  (func (export \"grow\") (param i32) (result i32) local.get 0 memory.grow)"
+        "  (func (export \"fill\") (param $n i32)"
+        "    (memory.fill (i32.const 0) (i32.const 1) (i32.mul (local.get $n) (i32.const 4096))))"
         "  (func (export \"g\") (result i32) global.get $g)"
         "  (func (export \"started\") (result i32) global.get $started)"
         "  (func (export \"callt\") (param i32) (result i32) local.get 0 call_indirect $t (type $ret))"
@@ -274,6 +276,17 @@ Test(snapshot_sandbox, memory_quota_traps_past_its_pages)
         cr_expect_eq(rc, 1, "a ninth page, grown (rc %d: %s)", rc, st.msg);
         cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA);
         cr_expect_eq(call_ok(s, inst, "size", 0, 0), 4, "the trapped instance still answers");
+        /* The runtime's own touch on the guest's behalf (memory.fill's
+         * memset in a builtin) traps the same way. */
+        wsbx_handle inst3;
+        rc = wsbx_session_restore(s, mod, fd, NULL, 0, &inst3, &st);
+        cr_assert_eq(rc, 0, "restore a third time: %d %s", rc, st.msg);
+        rc = call(s, inst3, "fill", 1, 8, &v, &st);
+        cr_expect_eq(rc, 0, "eight pages filled (rc %d: %s)", rc, st.msg);
+        rc = call(s, inst3, "fill", 1, 12, &v, &st);
+        cr_expect_eq(rc, 1, "twelve pages: the builtin traps (rc %d: %s)", rc, st.msg);
+        cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA, "trap %u: %s", st.trap, st.msg);
+        cr_expect(strstr(st.backtrace, "#0 "), "the backtrace starts at the wasm caller: %s", st.backtrace);
         close(fd);
         cr_expect_str_empty(wsbx_session_error(s));
         wsbx_session_close(s);
