@@ -403,9 +403,8 @@ int cli_run_file(const cli_run_opts *o)
          * lazily by this process; with --no-sandbox in this process
          * (cmd_snapshot.c), which also reports a missing --invoke. */
         int sfd = -1;
-        if (o->memory_quota && (!o->snapshot || o->no_sandbox)) {
-                fprintf(stderr, "wsbx: --memory-quota applies to an instance restored lazily from a snapshot in the "
-                                "sandbox: it needs --snapshot and no --no-sandbox\n");
+        if (o->memory_quota && o->no_sandbox) {
+                fprintf(stderr, "wsbx: --memory-quota is kept by the sandbox's pager: not with --no-sandbox\n");
                 return CLI_EXIT_USAGE;
         }
         if (o->snapshot && (o->no_sandbox || !o->invoke))
@@ -493,12 +492,6 @@ int cli_run_file(const cli_run_opts *o)
                 goto out;
         fflush(stdout);
         if (sfd >= 0) {
-                if (o->memory_quota && !wsbx_session_lazy(s)) {
-                        fprintf(stderr, "wsbx: --memory-quota: no userfaultfd for the worker here "
-                                        "(/dev/userfaultfd cannot be opened), so the quota cannot be kept\n");
-                        status = CLI_EXIT_FAIL;
-                        goto out;
-                }
                 /* The snapshot's state, without start function, segments
                  * or _initialize: they ran before it was taken. */
                 if ((rc = wsbx_session_restore(s, mod, sfd, imports, nimports, &inst, &st)) != 0) {
@@ -796,10 +789,10 @@ const cli_command cli_run = {
         "                          jailed worker, pages served lazily on first\n"
         "                          touch (copied where /dev/userfaultfd cannot be\n"
         "                          opened)\n"
-        "  --memory-quota SIZE     With --snapshot: the restored instance may have at\n"
-        "                          most SIZE bytes (K, M, G) of memory pages; the\n"
-        "                          first touch past it traps 'memory quota exceeded'\n"
-        "                          (an error where lazy restore is unavailable)\n"
+        "  --memory-quota SIZE     The instance may have at most SIZE bytes (K, M, G)\n"
+        "                          of memory pages; the first touch past it traps\n"
+        "                          'memory quota exceeded' (needs the sandbox and\n"
+        "                          /dev/userfaultfd)\n"
         "  -h, --help              Show this help\n"
         "\n"
         "A trap prints 'wsbx: trap: MESSAGE' and the backtrace (function names and\n"

@@ -503,7 +503,11 @@ static int init_memories(wsbx_instance *in, const wsbx_extern *imports, bool ima
                                     &in->memories[i], err);
                 if (rc < 0)
                         return rc;
-                if (images && m->init == WSBX_ART_INIT_IMAGE && l->images[i]) {
+                if (images && s->cfg.memory_placed &&
+                    (rc = s->cfg.memory_placed(s->cfg.memory_placed_ctx, in->memories[i]->mem)) < 0)
+                        return wsbx_lerr_set(err, rc, "memory %u: %s", i, strerror(-rc));
+                /* Copied images are copied in finish (guarded: see there). */
+                if (images && m->init == WSBX_ART_INIT_IMAGE && l->images[i] && !s->cfg.copy_images) {
                         rc = wsbx_memory_map_image(in->memories[i]->mem, l->images[i], err);
                         if (rc < 0)
                                 return rc;
@@ -782,13 +786,52 @@ int wsbx_instantiate_bare(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *impo
 
 /* Active segments and the start function: the part of instantiation that
  * runs guest-visible effects, shared with pooled reuse. */
+/* Copies the images of a store with copy_images, then applies the
+ * segments; run by wsbx_call_guarded (vals[0].ref the instance, vals[0].i32
+ * after it the trap or 0, vals[1] -errno of a failed copy) so that a page
+ * a pager poisons (a memory quota) becomes a trap, not a crash. */
+static void init_contents(struct wsbx_vmctx *callee, struct wsbx_vmctx *caller, wsbx_val_raw *vals, uint32_t n)
+{
+        (void)callee, (void)caller, (void)n;
+        wsbx_instance *in = vals[0].ref;
+        const wsbx_artifact *a = &in->mod->art;
+        vals[1].i64 = 0;
+        for (uint32_t i = a->nimported_memories; i < a->nmemories && in->store->cfg.copy_images; i++) {
+                wsbx_lerr e;
+                if (a->memories[i].init == WSBX_ART_INIT_IMAGE && in->mod->images[i]) {
+                        int rc = wsbx_memory_copy_image(in->memories[i]->mem, in->mod->images[i], &e);
+                        if (rc < 0) {
+                                vals[0].i64 = 0;
+                                vals[1].i64 = (uint64_t)(int64_t)rc;
+                                return;
+                        }
+                }
+        }
+        vals[0].i64 = (uint64_t)apply_segments(in);
+}
+
 static int finish(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err)
 {
         wsbx_store *s = in->store;
         wsbx_loaded *l = in->mod;
         const wsbx_artifact *a = &l->art;
         int rc;
-        wsbx_trap t = apply_segments(in);
+        wsbx_trap t;
+        if (s->cfg.memory_placed) {
+                wsbx_val_raw v[2] = { { .ref = in } };
+                rc = wsbx_call_guarded(s->stack, init_contents, NULL, NULL, v, 2, trap);
+                if (rc != 0) {
+                        if (rc < 0)
+                                wsbx_lerr_set(err, rc, "initializing memories: %s", strerror(-rc));
+                        return rc;
+                }
+                if ((int64_t)v[1].i64 < 0)
+                        return wsbx_lerr_set(err, (int)(int64_t)v[1].i64, "copying a memory image: %s",
+                                             strerror((int)-(int64_t)v[1].i64));
+                t = (wsbx_trap)v[0].i64;
+        } else {
+                t = apply_segments(in);
+        }
         if (t != WSBX_TRAP_NONE)
                 return trap_out(trap, t, l);
         if (a->start_func != WSBX_ART_NONE) {

@@ -244,6 +244,8 @@ uint32_t wsbx_memory_max_pages(const wsbx_memory *m); /* after the per-memory li
 /* From now on m never moves (a grow that would move it fails instead);
  * returns how many bytes from its base it can ever occupy (page-aligned). */
 uint64_t wsbx_memory_pin(wsbx_memory *m);
+/* As wsbx_memory_map_image, but the image's bytes are copied in. */
+int wsbx_memory_copy_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err);
 
 /* memory.grow: adds delta_pages zeroed pages. Returns the old size in
  * pages, or -1 when the new size would pass the maximum or the configured
@@ -511,6 +513,15 @@ typedef struct wsbx_store_config {
          * a reset may restore by copying before it drops pages instead. */
         uint32_t pool_instances;
         uint64_t pool_keep_resident;
+        /* Called for each memory an instantiation defines (not for a
+         * snapshot restore's), right after it is reserved and before
+         * anything touches it; a negative return fails the instantiation
+         * ("memory: ..." with strerror). With copy_images the memory's
+         * image is copied in rather than mapped copy-on-write, so that its
+         * pages are the memory's own (a pager that counts them). */
+        int (*memory_placed)(void *ctx, wsbx_memory *m);
+        void *memory_placed_ctx;
+        bool copy_images;
 } wsbx_store_config;
 
 #define WSBX_DEFAULT_MAX_TABLE_ELEMS 10000000u

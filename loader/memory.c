@@ -657,6 +657,32 @@ static const uint8_t *image_view(wsbx_image *img)
 /* Puts [off, off + len) (host pages inside the initial size) back to its
  * initial bytes by copying: image bytes where the image is, zero
  * elsewhere. The pages stay resident. */
+int wsbx_memory_copy_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
+{
+        if (m->image == img) /* a reused instance: its reset restored it */
+                return 0;
+        if (m->image) {
+                seterr(err, "memory already has an image", EINVAL);
+                return -EINVAL;
+        }
+        if (img->end > (uint64_t)m->initial_pages * WSBX_WASM_PAGE || img->end > m->def.size) {
+                seterr(err, "memory image does not fit in the initial size", EINVAL);
+                return -EINVAL;
+        }
+        const uint8_t *view = img->map_len ? image_view(img) : NULL;
+        if (img->map_len && !view) {
+                seterr(err, "reading memory image", ENOMEM);
+                return -ENOMEM;
+        }
+        if (img->map_len)
+                memcpy(m->def.base + img->guest_offset, view, img->map_len);
+        if (img->tail_len)
+                memcpy(m->def.base + img->guest_offset + img->map_len, img->tail, img->tail_len);
+        m->image = wsbx_image_clone(img);
+        m->image_in_place = false;
+        return 0;
+}
+
 static int restore_copy(wsbx_memory *m, uint64_t off, uint64_t len, const uint8_t *view)
 {
         const wsbx_image *img = m->image_in_place ? m->image : NULL;

@@ -141,6 +141,7 @@ struct child_args {
         wsbx_wasi_config wasi;
         uint32_t pool_instances;
         uint64_t pool_keep_resident;
+        bool memory_quota;
         int uffd_dev;           /* /dev/userfaultfd, or -1 */
 };
 
@@ -236,6 +237,7 @@ static int child_serve(struct child_args *a)
                 .no_teardown = true,
                 .pool_instances = a->pool_instances,
                 .pool_keep_resident = a->pool_keep_resident,
+                .memory_quota = a->memory_quota,
         };
         wsbx_worker_main(ep, &env);
         wsbx_ring_hangup(r);
@@ -478,9 +480,10 @@ int wsbx_proc_start(const wsbx_session_config *cfg, wsbx_proc **out, wsbx_endpoi
         a->wasi = cfg->wasi;
         a->pool_instances = cfg->pool_instances;
         a->pool_keep_resident = cfg->pool_keep_resident;
+        a->memory_quota = cfg->memory_quota != 0;
         keep[nkeep++] = a->ring_fd;
         keep[nkeep++] = a->ctl_fd;
-        if (cfg->lazy_snapshots) {
+        if (cfg->lazy_snapshots || cfg->memory_quota) {
                 /* Root-only on most hosts: the worker gets the open file,
                  * makes its userfaultfd before lockdown and closes it. */
                 a->uffd_dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);

@@ -32,6 +32,7 @@ static const char *const kind_names[WSBX_MSG_KIND_COUNT] = {
         [WSBX_MSG_WASI] = "wasi",
         [WSBX_MSG_SNAPSHOT] = "snapshot",
         [WSBX_MSG_RESTORE] = "restore",
+        [WSBX_MSG_PAGER_REGISTER] = "pager_register",
 };
 
 const char *wsbx_msg_kind_name(uint32_t kind)

@@ -190,16 +190,20 @@ typedef struct wsbx_session_config {
          * worker ("worker killed: a lazy page was not served in time");
          * 0 = WSBX_SESSION_PAGER_TIMEOUT_MS. */
         uint32_t pager_timeout_ms;
-        /* With lazy_snapshots: each instance restored lazily may have at
-         * most this many bytes of its memories resident (rounded up to
-         * pages; 0 = no quota). Its memories are registered over every
-         * page they can ever have (and never move), the pager counts the
-         * pages it serves, and the first touch past the quota poisons the
-         * page: the guest traps "memory quota exceeded" (a system call
-         * touching it fails with EFAULT). Where the kernel cannot poison
-         * (before 6.6) that touch kills the worker instead ("memory quota
-         * exceeded"). Instances not restored lazily are bounded by
-         * memory_max (the worker's cgroup) only. */
+        /* Each instance may have at most this many bytes of its memories'
+         * pages (rounded up to pages; 0 = no quota). Sandboxed sessions
+         * only (with no_sandbox: -EINVAL), not with pool_instances
+         * (-EINVAL); implies the userfaultfd of lazy_snapshots (a session
+         * that cannot get one fails to open with -ENOTSUP). Each memory an
+         * instance defines is registered with the supervisor's pager over
+         * every page it can ever have (it never moves; a grow that would
+         * fails) before anything touches it, images are copied in rather
+         * than mapped, and the pager counts the pages it serves; the first
+         * touch past the quota poisons the page: the guest traps "memory
+         * quota exceeded" (also when a builtin or the instantiation's own
+         * copying meets it; a system call touching it fails with EFAULT).
+         * Where the kernel cannot poison (before 6.6) that touch kills the
+         * worker instead. Lazily restored instances count the same way. */
         uint64_t memory_quota;
 } wsbx_session_config;
 #define WSBX_SESSION_PAGER_TIMEOUT_MS 2000u
@@ -477,6 +481,11 @@ typedef enum wsbx_msg_kind {
                                  * LAZY, payload = count u32 extern handles
                                  * -> handle = instance; LAZY: payload = count
                                  * wsbx_msg_range, one per snapshot memory */
+        WSBX_MSG_PAGER_REGISTER, /* worker -> supervisor, during an INSTANTIATE of a
+                                 * session with a memory quota: payload = 1
+                                 * wsbx_msg_range (len 0) of a new memory, before
+                                 * anything touches it -> the same kind and seq,
+                                 * status OK once its pages are counted */
         WSBX_MSG_KIND_COUNT
 } wsbx_msg_kind;
 
@@ -693,6 +702,11 @@ typedef struct wsbx_worker_env {
         /* The store's instance pool (wsbx_session_config's fields). */
         uint32_t pool_instances;
         uint64_t pool_keep_resident;
+        /* A memory quota session (wsbx_session_config.memory_quota): each
+         * memory an instantiation defines is pinned and announced to the
+         * supervisor (WSBX_MSG_PAGER_REGISTER) before anything touches it,
+         * and images are copied in. */
+        bool memory_quota;
 } wsbx_worker_env;
 
 /* Serves requests on ep against a fresh store until CLOSE or hangup. All

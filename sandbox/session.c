@@ -76,7 +76,8 @@ struct wsbx_session {
          * process's own verified loads), freed after the worker. */
         wsbx_snapshot **snaps;
         uint32_t nsnaps, snapcap;
-        uint64_t memory_quota;  /* per lazily restored instance, bytes; 0 none */
+        uint64_t memory_quota;  /* per instance, bytes; 0 none */
+        int quota_group;        /* the pager budget of the instantiation under way; -1 none yet */
 };
 
 /* A loopback worker's start: the session's WASI configuration (its
@@ -236,6 +237,42 @@ static int serve_host_call(wsbx_session *s, const wsbx_msg *m);
 /* Posts req and waits for its completion, serving host calls meanwhile.
  * On 0 the completion is in *cmp and still held: decode its payload, then
  * call done(). */
+/* A quota session's worker announces a memory it just reserved (before
+ * anything touches it): registered with the pager over its whole reach,
+ * its pages counted against the instantiation's budget. A malformed
+ * announcement breaks the session; one the pager cannot take kills the
+ * worker (its pages would be served by nobody). */
+static int serve_register(wsbx_session *s, const wsbx_msg *m, wsbx_status *st)
+{
+        wsbx_msg_range r;
+        const uint8_t *p = wsbx_ep_payload(s->ep, m);
+        bool ok = s->memory_quota && s->proc && m->len == sizeof r && p;
+        if (ok)
+                memcpy(&r, p, sizeof r);
+        wsbx_ep_release(s->ep);
+        if (!ok || r.base % WSBX_SNAPSHOT_PAGE || r.len || !r.reach || r.reach % WSBX_SNAPSHOT_PAGE ||
+            r.reach > (4ull << 30))
+                return broken(s);
+        int e = 0;
+        if (s->quota_group < 0) {
+                s->quota_group = wsbx_proc_pager_quota(s->proc, (s->memory_quota + WSBX_SNAPSHOT_PAGE - 1) /
+                                                                        WSBX_SNAPSHOT_PAGE);
+                e = s->quota_group < 0 ? s->quota_group : 0;
+        }
+        if (e == 0)
+                e = wsbx_proc_pager_add(s->proc, r.base, r.reach, NULL, 0, s->quota_group);
+        if (e < 0) {
+                char why[WSBX_STATUS_MSG_MAX];
+                snprintf(why, sizeof why, "worker killed: a memory could not be registered for its quota: %s",
+                         strerror(-e));
+                wsbx_proc_fail(s->proc, why);
+                return lost(s, e, st);
+        }
+        wsbx_msg ack = {.kind = WSBX_MSG_PAGER_REGISTER, .seq = m->seq, .status = WSBX_ST_OK};
+        e = wsbx_ep_send(s->ep, &ack);
+        return e < 0 ? lost(s, e, st) : 0;
+}
+
 static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status *st)
 {
         if (s->broken)
@@ -289,6 +326,12 @@ static int round_trip(wsbx_session *s, wsbx_msg *req, wsbx_msg *cmp, wsbx_status
                 if (cmp->kind == WSBX_MSG_HOST_CALL &&
                     (req->kind == WSBX_MSG_INVOKE || req->kind == WSBX_MSG_INSTANTIATE)) {
                         e = serve_host_call(s, cmp);
+                        if (e < 0)
+                                break;
+                        continue;
+                }
+                if (cmp->kind == WSBX_MSG_PAGER_REGISTER && req->kind == WSBX_MSG_INSTANTIATE) {
+                        e = serve_register(s, cmp, st);
                         if (e < 0)
                                 break;
                         continue;
@@ -425,6 +468,14 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
         if (st)
                 status_clear(st);
         *out = NULL;
+        if (cfg->memory_quota && (cfg->no_sandbox || cfg->pool_instances)) {
+                if (st) {
+                        st->outcome = WSBX_SESS_ERROR;
+                        snprintf(st->msg, sizeof st->msg, "a memory quota needs a sandboxed session without an "
+                                                          "instance pool");
+                }
+                return -EINVAL;
+        }
         if (cfg->no_sandbox) {
                 struct lb_env *le = calloc(1, sizeof *le);
                 if (!le)
@@ -452,6 +503,7 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
                 return -ENOMEM;
         char err[WSBX_STATUS_MSG_MAX];
         s->memory_quota = cfg->memory_quota;
+        s->quota_group = -1;
         int e = wsbx_proc_start(cfg, &s->proc, &s->ep, err);
         if (e < 0) {
                 if (st) {
@@ -462,6 +514,16 @@ int wsbx_session_open_cfg(const wsbx_session_config *cfg, wsbx_session **out, ws
                 return e;
         }
         s->deadline_ns = cfg->deadline_ns;
+        if (s->memory_quota && !wsbx_proc_lazy(s->proc)) {
+                /* The quota is kept by the pager: no userfaultfd, no quota. */
+                wsbx_session_close(s);
+                if (st) {
+                        st->outcome = WSBX_SESS_ERROR;
+                        snprintf(st->msg, sizeof st->msg, "a memory quota needs a userfaultfd for the worker "
+                                                          "(/dev/userfaultfd cannot be opened here)");
+                }
+                return -ENOTSUP;
+        }
         *out = s;
         return 0;
 }
@@ -738,6 +800,7 @@ int wsbx_session_instantiate(wsbx_session *s, wsbx_handle module, const wsbx_han
                 return lost(s, -EPIPE, st);
         if (wsbx_proto_put_bytes(s->ep, &req, imports, (size_t)nimports * sizeof *imports) < 0)
                 return status_error(st, "too many imports for one message");
+        s->quota_group = -1; /* a budget of its own, made at its first memory */
         int e = round_trip(s, &req, &cmp, st);
         if (e < 0)
                 return e;

@@ -81,6 +81,8 @@ typedef struct worker {
         uint64_t epoch_deadline;
         uint32_t pool_instances; /* the store's pool (0: none) */
         uint64_t pool_keep_resident;
+        bool memory_quota;       /* announce new memories to the pager */
+        uint32_t reg_seq;
 } worker;
 
 /* A host function's worker-side record (its host context). */
@@ -215,6 +217,25 @@ static wsbx_store *store_of(worker *w)
         return w->store;
 }
 
+/* The store's memory_placed hook in a quota session: the new memory is
+ * pinned and announced to the supervisor, whose pager registers it over
+ * all it can ever occupy; nothing has touched it yet. */
+static int announce_memory(void *ctx, wsbx_memory *m)
+{
+        worker *w = ctx;
+        wsbx_msg_range r = {(uint64_t)(uintptr_t)wsbx_memory_def_of(m)->base, 0, wsbx_memory_pin(m)};
+        wsbx_msg req = {.kind = WSBX_MSG_PAGER_REGISTER, .seq = ++w->reg_seq};
+        if (wsbx_proto_put_bytes(w->ep, &req, &r, sizeof r) < 0 || wsbx_ep_send(w->ep, &req) < 0)
+                return -EPIPE;
+        /* The answer; nothing else is sent while an instantiation waits. */
+        wsbx_msg a;
+        if (wsbx_ep_recv(w->ep, &a) < 0)
+                return -EPIPE;
+        bool ok = a.kind == WSBX_MSG_PAGER_REGISTER && a.seq == req.seq && a.status == WSBX_ST_OK;
+        wsbx_ep_release(w->ep);
+        return ok ? 0 : -EPROTO;
+}
+
 static int st_open(worker *w, char *err)
 {
         wsbx_store *s;
@@ -224,6 +245,11 @@ static int st_open(worker *w, char *err)
         cfg.pool_instances = w->pool_instances;
         if (w->pool_keep_resident)
                 cfg.pool_keep_resident = w->pool_keep_resident;
+        if (w->memory_quota) {
+                cfg.memory_placed = announce_memory;
+                cfg.memory_placed_ctx = w;
+                cfg.copy_images = true;
+        }
         int e = wsbx_store_new(&cfg, &s);
         if (e < 0) {
                 snprintf(err, WSBX_STATUS_MSG_MAX, "cannot create the store: %s", strerror(-e));
@@ -1209,6 +1235,7 @@ void wsbx_worker_main(wsbx_endpoint *ep, void *arg)
                 w.epoch = env->epoch;
                 w.pool_instances = env->pool_instances;
                 w.pool_keep_resident = env->pool_keep_resident;
+                w.memory_quota = env->memory_quota;
         }
         char err[WSBX_STATUS_MSG_MAX] = "";
         bool ok = st_open(&w, err) == 0;

@@ -239,17 +239,21 @@ Test(snapshot_sandbox, take_and_restore_lazily_serves_only_touched_pages)
  * count too. */
 Test(snapshot_sandbox, memory_quota_traps_past_its_pages)
 {
+        /* Taken in a session without a quota (init touches more pages
+         * than the quota allows), restored in one with. */
+        wsbx_session *o = open_session(true, 0);
+        skip_unless_lazy(o);
+        wsbx_handle omod, orig, mod, inst, inst2;
+        int fd = take(o, &omod, &orig);
         wsbx_session_config cfg = {.lazy_snapshots = true, .memory_quota = 8 * 4096};
         wsbx_session *s;
         wsbx_status st;
         int rc = wsbx_session_open_cfg(&cfg, &s, &st);
         cr_assert_eq(rc, 0, "open: %d %s", rc, st.msg);
-        skip_unless_lazy(s);
-        wsbx_handle mod, orig, inst, inst2;
-        int fd = take(s, &mod, &orig);
+        mod = load(s, app_wat);
         rc = wsbx_session_restore(s, mod, fd, NULL, 0, &inst, &st);
         cr_assert_eq(rc, 0, "restore: %d %s", rc, st.msg);
-        cr_expect_eq(call_ok(s, inst, "touch", 1, 6), call_ok(s, orig, "touch", 1, 6), "six pages: within");
+        cr_expect_eq(call_ok(s, inst, "touch", 1, 6), call_ok(o, orig, "touch", 1, 6), "six pages: within");
         wsbx_uffd_stats u;
         wsbx_session_pager_stats(s, &u);
         cr_expect_eq(u.faults, 6, "faults %llu", (unsigned long long)u.faults);
@@ -264,9 +268,7 @@ Test(snapshot_sandbox, memory_quota_traps_past_its_pages)
                      (unsigned long long)u.faults);
         cr_expect_eq(u.poisoned_pages, 1, "poisoned %llu", (unsigned long long)u.poisoned_pages);
         cr_expect_eq(u.failures, 0);
-        /* The worker lives on: the original (not restored) has no quota,
-         * and a second restore has a quota of its own. */
-        cr_expect_eq(call_ok(s, orig, "touch", 1, 40), call_ok(s, orig, "touch", 1, 40));
+        /* The worker lives on: a second restore has a quota of its own. */
         rc = wsbx_session_restore(s, mod, fd, NULL, 0, &inst2, &st);
         cr_assert_eq(rc, 0, "restore again: %d %s", rc, st.msg);
         cr_expect_eq(call_ok(s, inst2, "grow", 1, 1), 4);
@@ -290,6 +292,51 @@ Test(snapshot_sandbox, memory_quota_traps_past_its_pages)
         close(fd);
         cr_expect_str_empty(wsbx_session_error(s));
         wsbx_session_close(s);
+        wsbx_session_close(o);
+}
+
+/* The same quota for a freshly instantiated instance: each memory is
+ * announced before anything touches it, its image copied in (counted). */
+Test(snapshot_sandbox, memory_quota_fresh_instances)
+{
+        wsbx_session_config cfg = {.memory_quota = 8 * 4096};
+        wsbx_session *s;
+        wsbx_status st;
+        int rc = wsbx_session_open_cfg(&cfg, &s, &st);
+        if (rc == -ENOTSUP)
+                cr_skip_test("%s", st.msg);
+        cr_assert_eq(rc, 0, "open: %d %s", rc, st.msg);
+        wsbx_handle mod = load(s, app_wat), inst, inst2;
+        rc = wsbx_session_instantiate(s, mod, NULL, 0, &inst, &st);
+        cr_assert_eq(rc, 0, "instantiate: %d %s", rc, st.msg);
+        wsbx_uffd_stats u;
+        wsbx_session_pager_stats(s, &u);
+        cr_expect_eq(u.faults, 1, "the image's page, copied in (%llu)", (unsigned long long)u.faults);
+        cr_expect_eq(call_ok(s, inst, "load", 1, 0), 0x67616d69, "the image is there (\"imag\")");
+        cr_expect_eq(call_ok(s, inst, "touch", 1, 8), 0x67616d69);
+        int32_t v;
+        rc = call(s, inst, "touch", 1, 9, &v, &st);
+        cr_expect_eq(rc, 1, "a ninth page (rc %d: %s)", rc, st.msg);
+        cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA, "trap %u: %s", st.trap, st.msg);
+        /* Another instance has a budget of its own; memory.fill's builtin
+         * meets the quota as a trap too, and growing counts. */
+        rc = wsbx_session_instantiate(s, mod, NULL, 0, &inst2, &st);
+        cr_assert_eq(rc, 0, "instantiate again: %d %s", rc, st.msg);
+        cr_expect_eq(call_ok(s, inst2, "grow", 1, 2), 1);
+        rc = call(s, inst2, "fill", 1, 20, &v, &st);
+        cr_expect_eq(rc, 1, "twenty pages filled (rc %d: %s)", rc, st.msg);
+        cr_expect_eq(st.trap, WSBX_TRAP_MEMORY_QUOTA, "trap %u: %s", st.trap, st.msg);
+        wsbx_session_pager_stats(s, &u);
+        cr_expect_eq(u.poisoned_pages, 2, "poisoned %llu", (unsigned long long)u.poisoned_pages);
+        cr_expect_eq(u.failures, 0);
+        cr_expect_str_empty(wsbx_session_error(s));
+        wsbx_session_close(s);
+
+        /* Refused combinations. */
+        wsbx_session_config pooled = {.memory_quota = 4096, .pool_instances = 2};
+        cr_expect_eq(wsbx_session_open_cfg(&pooled, &s, &st), -EINVAL);
+        wsbx_session_config loop = {.memory_quota = 4096, .no_sandbox = true};
+        cr_expect_eq(wsbx_session_open_cfg(&loop, &s, &st), -EINVAL);
 }
 
 Test(snapshot_sandbox, restore_by_copying_without_lazy)
