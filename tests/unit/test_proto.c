@@ -198,6 +198,7 @@ enum mode {
         M_IMPORT_OOB,     /* LOAD reports an import whose name lies past the payload */
         M_IMPORT_COUNT,   /* LOAD reports more import records than its payload holds */
         M_IMPORT_TYPE,    /* LOAD reports a global import of no value type */
+        M_UNASKED_REGISTER, /* a PAGER_REGISTER in a session without a memory quota */
 };
 
 static void fake_worker(wsbx_endpoint *ep, void *arg)
@@ -247,6 +248,12 @@ static void fake_worker(wsbx_endpoint *ep, void *arg)
                         break;
                 case WSBX_MSG_INSTANTIATE:
                         c.handle = 2;
+                        if (mode == M_UNASKED_REGISTER) {
+                                wsbx_msg r = {.kind = WSBX_MSG_PAGER_REGISTER, .seq = 1};
+                                wsbx_msg_range rg = {1u << 20, 0, 1u << 16};
+                                wsbx_proto_put_bytes(ep, &r, &rg, sizeof rg);
+                                wsbx_ep_send(ep, &r);
+                        }
                         break;
                 case WSBX_MSG_EXPORT: {
                         static uint32_t exports;
@@ -416,6 +423,7 @@ Test(hostile, result_type) { expect_refused(M_RESULT_TYPE, step_invoke); }
 Test(hostile, host_call_unknown) { expect_refused(M_HOST_UNKNOWN, step_invoke); }
 Test(hostile, host_call_bad_args) { expect_refused(M_HOST_BADARGS, step_invoke); }
 Test(hostile, handle_changes_kind) { expect_refused(M_KIND_CHANGE, step_export_twice); }
+Test(hostile, pager_register_unasked) { expect_refused(M_UNASKED_REGISTER, step_export); }
 Test(hostile, import_name_out_of_range) { expect_refused(M_IMPORT_OOB, step_load); }
 Test(hostile, import_count_beyond_payload) { expect_refused(M_IMPORT_COUNT, step_load); }
 Test(hostile, import_bad_type) { expect_refused(M_IMPORT_TYPE, step_load); }
