@@ -152,7 +152,7 @@ typedef struct cli_run_opts {
         int nargs;
         const cli_run_hooks *hooks; /* NULL: none */
         const char *snapshot;    /* --snapshot SNAP: restore it (cmd_snapshot.c) */
-        uint64_t memory_quota;   /* --memory-quota: bytes per restored instance; 0 none */
+        uint64_t memory_quota;   /* --memory-quota: bytes per instance; 0 none */
 } cli_run_opts;
 
 /* Parses one of the options `run` and `bench` share at argv[*i] (advancing

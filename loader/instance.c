@@ -85,7 +85,6 @@ static int table_new(wsbx_store *s, uint8_t elem, uint64_t min, bool has_max, ui
                 free(e);
                 return -ENOMEM;
         }
-        t->elem = elem;
         /* Zeros are null here: a lazy element of a table without an
          * image (abi.h). */
         if (init) {
@@ -94,6 +93,7 @@ static int table_new(wsbx_store *s, uint8_t elem, uint64_t min, bool has_max, ui
         }
         t->def.elems = e;
         t->def.size = min;
+        t->elem = elem;
         t->has_max = has_max;
         t->max = has_max ? (uint32_t)max : UINT32_MAX;
         t->limit = s->cfg.max_table_elems;
@@ -138,6 +138,15 @@ static void *lazy_value(const wsbx_table_inst *t, uint32_t i)
         return f == WSBX_ART_NONE ? (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF : wsbx_inst_funcref(t->owner, f);
 }
 
+/* Element i (< size) of funcref table t as stored, initialized in place. */
+static void *initialized(wsbx_table_inst *t, uint32_t i)
+{
+        if (!t->def.elems[i])
+                t->def.elems[i] = lazy_value(t, i);
+        return t->def.elems[i];
+}
+
+/* Element i as a value, without storing a lazy one. */
 static void *stored(const wsbx_table_inst *t, uint32_t i)
 {
         void *v = t->def.elems[i];
@@ -150,8 +159,8 @@ static void *stored(const wsbx_table_inst *t, uint32_t i)
 
 void *wsbx_table_elem_load(wsbx_table_inst *t, uint32_t i)
 {
-        if (t->elem == WSBX_ART_FUNCREF && !t->def.elems[i])
-                t->def.elems[i] = lazy_value(t, i);
+        if (t->elem == WSBX_ART_FUNCREF)
+                initialized(t, i);
         return stored(t, i);
 }
 
@@ -160,18 +169,14 @@ void wsbx_table_materialize(wsbx_table_inst *t, uint32_t from, uint32_t n)
         if (t->elem != WSBX_ART_FUNCREF)
                 return;
         for (uint32_t i = from; i < from + n; i++)
-                if (!t->def.elems[i])
-                        t->def.elems[i] = lazy_value(t, i);
+                initialized(t, i);
 }
 
 void *wsbx_table_lazy_init(wsbx_table_def *def, uint64_t i)
 {
-        wsbx_table_inst *t = (wsbx_table_inst *)(void *)def;
         if (i >= def->size)
                 return (void *)(uintptr_t)WSBX_TABLE_NULL_FUNCREF;
-        if (!def->elems[i])
-                def->elems[i] = lazy_value(t, (uint32_t)i);
-        return def->elems[i];
+        return initialized((wsbx_table_inst *)(void *)def, (uint32_t)i);
 }
 
 int wsbx_table_inst_get(const wsbx_table_inst *t, uint32_t i, void **out)
@@ -784,12 +789,11 @@ int wsbx_instantiate_bare(wsbx_store *s, wsbx_loaded *l, const wsbx_extern *impo
         return 0;
 }
 
-/* Active segments and the start function: the part of instantiation that
- * runs guest-visible effects, shared with pooled reuse. */
 /* Copies the images of a store with copy_images, then applies the
- * segments; run by wsbx_call_guarded (vals[0].ref the instance, vals[0].i32
- * after it the trap or 0, vals[1] -errno of a failed copy) so that a page
- * a pager poisons (a memory quota) becomes a trap, not a crash. */
+ * segments; run by wsbx_call_guarded so that a page a pager poisons (a
+ * memory quota) becomes a trap, not a crash. vals[0]: the instance in,
+ * the segments' trap (or 0) out; vals[1] out: -errno of a failed image
+ * copy, else 0. */
 static void init_contents(struct wsbx_vmctx *callee, struct wsbx_vmctx *caller, wsbx_val_raw *vals, uint32_t n)
 {
         (void)callee, (void)caller, (void)n;
@@ -810,6 +814,8 @@ static void init_contents(struct wsbx_vmctx *callee, struct wsbx_vmctx *caller, 
         vals[0].i64 = (uint64_t)apply_segments(in);
 }
 
+/* Active segments and the start function: the part of instantiation that
+ * runs guest-visible effects, shared with pooled reuse. */
 static int finish(wsbx_instance *in, wsbx_trap_info *trap, wsbx_lerr *err)
 {
         wsbx_store *s = in->store;

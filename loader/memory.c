@@ -361,7 +361,9 @@ static int place_image(wsbx_memory *m, const wsbx_image *img)
         return 0;
 }
 
-int wsbx_memory_map_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
+/* Whether img may become m's image: it has none, and img fits in its
+ * initial size. 0 or -EINVAL (err says which). */
+static int image_fits(const wsbx_memory *m, const wsbx_image *img, wsbx_lerr *err)
 {
         if (m->image) {
                 seterr(err, "memory already has an image", EINVAL);
@@ -371,7 +373,15 @@ int wsbx_memory_map_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
                 seterr(err, "memory image does not fit in the initial size", EINVAL);
                 return -EINVAL;
         }
-        int rc = place_image(m, img);
+        return 0;
+}
+
+int wsbx_memory_map_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
+{
+        int rc = image_fits(m, img, err);
+        if (rc < 0)
+                return rc;
+        rc = place_image(m, img);
         if (rc < 0) {
                 seterr(err, "mapping memory image", -rc);
                 return rc;
@@ -654,21 +664,13 @@ static const uint8_t *image_view(wsbx_image *img)
         return v;
 }
 
-/* Puts [off, off + len) (host pages inside the initial size) back to its
- * initial bytes by copying: image bytes where the image is, zero
- * elsewhere. The pages stay resident. */
 int wsbx_memory_copy_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
 {
         if (m->image == img) /* a reused instance: its reset restored it */
                 return 0;
-        if (m->image) {
-                seterr(err, "memory already has an image", EINVAL);
-                return -EINVAL;
-        }
-        if (img->end > (uint64_t)m->initial_pages * WSBX_WASM_PAGE || img->end > m->def.size) {
-                seterr(err, "memory image does not fit in the initial size", EINVAL);
-                return -EINVAL;
-        }
+        int rc = image_fits(m, img, err);
+        if (rc < 0)
+                return rc;
         const uint8_t *view = img->map_len ? image_view(img) : NULL;
         if (img->map_len && !view) {
                 seterr(err, "reading memory image", ENOMEM);
@@ -683,6 +685,9 @@ int wsbx_memory_copy_image(wsbx_memory *m, wsbx_image *img, wsbx_lerr *err)
         return 0;
 }
 
+/* Puts [off, off + len) (host pages inside the initial size) back to its
+ * initial bytes by copying: image bytes where the image is, zero
+ * elsewhere. The pages stay resident. */
 static int restore_copy(wsbx_memory *m, uint64_t off, uint64_t len, const uint8_t *view)
 {
         const wsbx_image *img = m->image_in_place ? m->image : NULL;

@@ -400,26 +400,24 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
 
                 reader_enter();
                 const struct wsbx_code_reg *c = find_range(pc);
+                /* A page its pager poisoned (UFFDIO_POISON: the instance's
+                 * memory quota is used up): BUS_MCEERR_AR, or BUS_ADRERR
+                 * without CONFIG_MEMORY_FAILURE. Out of bounds is SIGSEGV;
+                 * the only other such SIGBUS would be an image file
+                 * truncated under the instance, which wsbx never does
+                 * (sealed memfds, renamed cache entries). */
+                bool poisoned = sig == SIGBUS && (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR);
                 if (c) {
                         kind = trap_at(c, (uint32_t)(pc - c->lo));
                         if (kind == WSBX_TRAP_NONE && (sig == SIGSEGV || sig == SIGBUS) &&
                             addr >= g->guard_lo && addr < g->lo)
                                 kind = WSBX_TRAP_STACK_OVERFLOW;
-                        /* A memory access that raised SIGBUS met a page
-                         * its pager poisoned (UFFDIO_POISON: the instance's
-                         * quota is used up; BUS_MCEERR_AR, or BUS_ADRERR
-                         * without CONFIG_MEMORY_FAILURE). Out of bounds is
-                         * SIGSEGV; the only other SIGBUS there would be an
-                         * image file truncated under the instance, which
-                         * wsbx never does (sealed memfds, renamed cache
-                         * entries). */
-                        if (kind == WSBX_TRAP_MEMORY_OOB && sig == SIGBUS &&
-                            (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR))
+                        if (kind == WSBX_TRAP_MEMORY_OOB && poisoned)
                                 kind = WSBX_TRAP_MEMORY_QUOTA;
-                } else if (sig == SIGBUS && (si->si_code == BUS_MCEERR_AR || si->si_code == BUS_ADRERR)) {
-                        /* The same page met by the runtime on the guest's
-                         * behalf (a bulk-memory builtin's memset or
-                         * memcpy, a host function copying into guest
+                } else if (poisoned) {
+                        /* Met by the runtime on the guest's behalf (a
+                         * bulk-memory builtin's memset or memcpy, a host
+                         * function or the instantiation copying into guest
                          * memory): a trap too, left from here as a builtin
                          * raises one; the backtrace starts at the nearest
                          * wasm frame. */

@@ -14,8 +14,8 @@
  * With policy.cgroup the worker gets its own cgroup (cgroup.c): born in
  * the v2 one through CLONE_INTO_CGROUP; it moves itself into the v1 ones
  * first thing after go, through tasks files the parent opened (a failure
- * ends it before it runs anything else); removed on release; a SIGKILL death while the
- * cgroup counted an OOM kill is reported as WSBX_JAIL_OOM.
+ * ends it before it runs anything else); removed on release; a SIGKILL
+ * death while the cgroup counted an OOM kill is reported as WSBX_JAIL_OOM.
  *
  * The empty root is a tmpfs mounted over /tmp (or /proc) of the private
  * mount tree, made the root with pivot_root(".", ".") and the old root

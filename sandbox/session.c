@@ -237,6 +237,24 @@ static int serve_host_call(wsbx_session *s, const wsbx_msg *m);
 /* Posts req and waits for its completion, serving host calls meanwhile.
  * On 0 the completion is in *cmp and still held: decode its payload, then
  * call done(). */
+/* The page budget of the instance being made (an instantiation or a lazy
+ * restore; its caller sets quota_group to -1 first), made on first use:
+ * its id, or -errno. */
+static int instance_budget(wsbx_session *s)
+{
+        if (s->quota_group < 0)
+                s->quota_group = wsbx_proc_pager_quota(s->proc, (s->memory_quota + WSBX_SNAPSHOT_PAGE - 1) /
+                                                                        WSBX_SNAPSHOT_PAGE);
+        return s->quota_group;
+}
+
+/* A quota session's memory reach as its worker reports it: page-aligned,
+ * at least its size, at most a 32-bit memory's 4 GiB. */
+static bool reach_ok(uint64_t reach, uint64_t len)
+{
+        return reach >= len && reach % WSBX_SNAPSHOT_PAGE == 0 && reach <= (4ull << 30);
+}
+
 /* A quota session's worker announces a memory it just reserved (before
  * anything touches it): registered with the pager over its whole reach,
  * its pages counted against the instantiation's budget. A malformed
@@ -250,17 +268,11 @@ static int serve_register(wsbx_session *s, const wsbx_msg *m, wsbx_status *st)
         if (ok)
                 memcpy(&r, p, sizeof r);
         wsbx_ep_release(s->ep);
-        if (!ok || r.base % WSBX_SNAPSHOT_PAGE || r.len || !r.reach || r.reach % WSBX_SNAPSHOT_PAGE ||
-            r.reach > (4ull << 30))
+        if (!ok || r.base % WSBX_SNAPSHOT_PAGE || r.len || !r.reach || !reach_ok(r.reach, 0))
                 return broken(s);
-        int e = 0;
-        if (s->quota_group < 0) {
-                s->quota_group = wsbx_proc_pager_quota(s->proc, (s->memory_quota + WSBX_SNAPSHOT_PAGE - 1) /
-                                                                        WSBX_SNAPSHOT_PAGE);
-                e = s->quota_group < 0 ? s->quota_group : 0;
-        }
-        if (e == 0)
-                e = wsbx_proc_pager_add(s->proc, r.base, r.reach, NULL, 0, s->quota_group);
+        int e = instance_budget(s);
+        if (e >= 0)
+                e = wsbx_proc_pager_add(s->proc, r.base, r.reach, NULL, 0, e);
         if (e < 0) {
                 char why[WSBX_STATUS_MSG_MAX];
                 snprintf(why, sizeof why, "worker killed: a memory could not be registered for its quota: %s",
@@ -1147,19 +1159,15 @@ static int serve_ranges(wsbx_session *s, const wsbx_msg *cmp, wsbx_snapshot *sna
         for (uint32_t i = 0; i < nm && e == 0; i++)
                 if (r[i].base % WSBX_SNAPSHOT_PAGE ||
                     r[i].len != (uint64_t)wsbx_snapshot_memory_pages(snap, i) * WSBX_WASM_PAGE ||
-                    (s->memory_quota ? r[i].reach < r[i].len || r[i].reach % WSBX_SNAPSHOT_PAGE ||
-                                               r[i].reach > (4ull << 30)
-                                     : r[i].reach != r[i].len))
+                    (s->memory_quota ? !reach_ok(r[i].reach, r[i].len) : r[i].reach != r[i].len))
                         e = -EPROTO;
         if (e < 0) {
                 free(r);
                 return broken(s);
         }
         int quota = -1;
-        if (s->memory_quota)
-                quota = wsbx_proc_pager_quota(s->proc, (s->memory_quota + WSBX_SNAPSHOT_PAGE - 1) /
-                                                               WSBX_SNAPSHOT_PAGE);
-        e = quota < -1 ? quota : 0;
+        if (s->memory_quota && (quota = instance_budget(s)) < 0)
+                e = quota;
         for (uint32_t i = 0; i < nm && e == 0; i++) {
                 const uint8_t *src;
                 size_t len;
@@ -1205,6 +1213,7 @@ int wsbx_session_restore(wsbx_session *s, wsbx_handle module, int fd, const wsbx
                 if (e < 0)
                         return e == -ENOMEM ? e : status_error(st, le.msg[0] ? le.msg : strerror(-e));
         }
+        s->quota_group = -1; /* a budget of its own */
         wsbx_msg req = {.kind = WSBX_MSG_RESTORE, .handle = module, .count = nimports,
                         .flags = lazy ? WSBX_MSG_F_LAZY | (s->memory_quota ? WSBX_MSG_F_PIN : 0u) : 0},
                  cmp;

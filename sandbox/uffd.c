@@ -20,11 +20,12 @@
  * supervisor kills a worker. The same happens to a fault the server could
  * not answer within its timeout (wsbx_uffd_server_set_timeout).
  *
- * Ranges may share a page budget (wsbx_uffd_server_quota): an instance's
- * memories restored with a memory quota are registered over every page
- * they can ever have, so each page the instance touches is served here
- * and counted; past the budget, a page is poisoned instead (UFFDIO_POISON,
- * 6.6), and the guest's access becomes a "memory quota exceeded" trap.
+ * Ranges may share a page budget (wsbx_uffd_server_quota): in a memory
+ * quota session an instance's memories are registered over every page
+ * they can ever have (source-less for a fresh instance: zero pages), so
+ * each page the instance touches is served here and counted; past the
+ * budget, a page is poisoned instead (UFFDIO_POISON, 6.6), and the
+ * guest's access becomes a "memory quota exceeded" trap.
  */
 #include "sandbox.h"
 
