@@ -35,6 +35,7 @@
  *   -c  round trips for the cold modes, instantiate and spawn (default 2000)
  *   --no-sandbox  run the session over loopback (a worker thread) instead
  */
+#include "bench_util.h"
 #include "sandbox.h"
 
 #include <errno.h>
@@ -45,13 +46,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static bool two_cpus;
 
@@ -65,16 +59,10 @@ static void pin(int cpu)
         sched_setaffinity(0, sizeof s, &s);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-        return x < y ? -1 : x > y;
-}
-
 /* Sorts t[0..n) and prints the percentiles; returns p50 in us. */
 static double report(const char *name, uint64_t *t, unsigned long n)
 {
-        qsort(t, n, sizeof *t, cmp_u64);
+        bench_sort_u64(t, n);
         double p50 = (double)t[n / 2] / 1e3;
         double p99 = (double)t[(size_t)((double)n * 0.99)] / 1e3;
         double p999 = (double)t[(size_t)((double)n * 0.999)] / 1e3;
@@ -155,7 +143,7 @@ static double pool_rounds(bool no_sandbox, unsigned long n, uint64_t *t, uint64_
         for (unsigned long i = 0; i < n + 100; i++) {
                 wsbx_handle in;
                 wsbx_val_raw v;
-                uint64_t a = now_ns();
+                uint64_t a = bench_now_ns();
                 if ((e = wsbx_session_instantiate(s, mod, NULL, 0, &in, &st)) != 0)
                         die("instantiate (pooled)", e, &st);
                 if (!touch) {
@@ -167,10 +155,10 @@ static double pool_rounds(bool no_sandbox, unsigned long n, uint64_t *t, uint64_
                 }
                 if ((e = wsbx_session_invoke(s, touch, NULL, NULL, 0, &v, NULL, 1, &st)) != 0)
                         die("touch", e, &st);
-                uint64_t b = now_ns();
+                uint64_t b = bench_now_ns();
                 if ((e = wsbx_session_drop(s, in, &st)) != 0)
                         die("drop (pooled)", e, &st);
-                uint64_t c = now_ns();
+                uint64_t c = bench_now_ns();
                 if (v.i32 != (uint32_t)0x78787878u * 2u)
                         die("touch read the wrong bytes", -EINVAL, NULL);
                 if (i >= 100) {
@@ -198,9 +186,9 @@ static void run_invokes(wsbx_session *s, wsbx_handle f, const char *name, unsign
         for (unsigned long i = 0; i < n + 1000; i++) {
                 if (cold)
                         sleep_us(500);
-                uint64_t a = now_ns();
+                uint64_t a = bench_now_ns();
                 int e = wsbx_session_invoke(s, f, NULL, NULL, 0, NULL, NULL, 0, &st);
-                uint64_t b = now_ns();
+                uint64_t b = bench_now_ns();
                 if (e)
                         die(name, e, &st);
                 if (i >= 1000)
@@ -231,10 +219,10 @@ static double pipe_rounds(unsigned long n, uint64_t *t)
         close(ba[1]);
         char c = 'x';
         for (unsigned long i = 0; i < n + 1000; i++) {
-                uint64_t a = now_ns();
+                uint64_t a = bench_now_ns();
                 if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
                         die("pipe round trip", -EIO, NULL);
-                uint64_t b = now_ns();
+                uint64_t b = bench_now_ns();
                 if (i >= 1000)
                         t[i - 1000] = b - a;
         }
@@ -302,9 +290,9 @@ int main(int argc, char **argv)
 
         for (unsigned long i = 0; i < cold_n; i++) {
                 wsbx_handle in2;
-                uint64_t a = now_ns();
+                uint64_t a = bench_now_ns();
                 e = wsbx_session_instantiate(s, mod, &host, 1, &in2, &st);
-                uint64_t b = now_ns();
+                uint64_t b = bench_now_ns();
                 if (e)
                         die("instantiate", e, &st);
                 t[i] = b - a;
@@ -320,14 +308,14 @@ int main(int argc, char **argv)
 
         unsigned long spawns = cold_n < 500 ? cold_n : 500;
         for (unsigned long i = 0; i < spawns; i++) {
-                uint64_t a = now_ns();
+                uint64_t a = bench_now_ns();
                 pin(1);
                 e = wsbx_session_open_cfg(&cfg, &s, &st);
                 pin(0);
                 if (e)
                         die("open", e, &st);
                 wsbx_session_close(s);
-                t[i] = now_ns() - a;
+                t[i] = bench_now_ns() - a;
         }
         report("spawn", t, spawns);
 

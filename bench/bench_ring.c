@@ -19,6 +19,7 @@
  *   -c  round trips for cold (default 20000: each costs tens of µs)
  *   -s  adds a mode "spin=NS" with that spin budget on both sides
  */
+#include "bench_util.h"
 #include "sandbox_int.h"
 
 #include <errno.h>
@@ -32,13 +33,6 @@
 
 #define WARMUP 1000u
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void pin(int cpu)
 {
         if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -49,12 +43,6 @@ static void pin(int cpu)
         sched_setaffinity(0, sizeof s, &s);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-        return x < y ? -1 : x > y;
-}
-
 struct result {
         const char *name;
         unsigned long n;
@@ -63,7 +51,7 @@ struct result {
 
 static void summarize(struct result *res, uint64_t *v, unsigned long n)
 {
-        qsort(v, n, sizeof *v, cmp_u64);
+        bench_sort_u64(v, n);
         res->n = n;
         res->p50 = (double)v[n / 2] / 1000.0;
         res->p99 = (double)v[(n * 99) / 100] / 1000.0;
@@ -108,12 +96,12 @@ static int run_ring(struct result *res, uint64_t spin, unsigned long n)
         int bad = !v;
         for (unsigned long i = 0; !bad && i < WARMUP + n; i++) {
                 m.seq = (uint32_t)i;
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 if (wsbx_ring_send(r, &m) || wsbx_ring_recv(r, &back, 5000000000) || back.seq != m.seq)
                         bad = 1;
                 wsbx_ring_release(r);
                 if (i >= WARMUP && !bad)
-                        v[i - WARMUP] = now_ns() - t0;
+                        v[i - WARMUP] = bench_now_ns() - t0;
         }
         m.kind = WSBX_MSG_CLOSE;
         wsbx_ring_send(r, &m);
@@ -149,11 +137,11 @@ static int run_pipe(struct result *res, unsigned long n)
         int bad = !v;
         char c = 'x';
         for (unsigned long i = 0; !bad && i < WARMUP + n; i++) {
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 if (write(p2c[1], &c, 1) != 1 || read(c2p[0], &c, 1) != 1)
                         bad = 1;
                 if (i >= WARMUP && !bad)
-                        v[i - WARMUP] = now_ns() - t0;
+                        v[i - WARMUP] = bench_now_ns() - t0;
         }
         close(p2c[1]);
         int st = 0;

@@ -21,6 +21,24 @@ double bench_now_ms(void)
         return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
+uint64_t bench_now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+void bench_sort_u64(uint64_t *t, size_t n)
+{
+        qsort(t, n, sizeof *t, cmp_u64);
+}
+
 int bench_read_file(const char *path, uint8_t **out, size_t *len)
 {
         FILE *f = fopen(path, "rb");

@@ -9,8 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Monotonic time in milliseconds. */
+/* Monotonic time in milliseconds, and in nanoseconds (for latencies
+ * collected one by one). */
 double bench_now_ms(void);
+uint64_t bench_now_ns(void);
+
+/* Sorts t[0..n) ascending (latency samples, before reading percentiles). */
+void bench_sort_u64(uint64_t *t, size_t n);
 
 /* Reads a whole file (at most 256 MiB) into a new malloc'ed buffer the
  * caller frees. Returns 0 or -errno. */

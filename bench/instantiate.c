@@ -28,6 +28,7 @@
  *
  * Usage: bench_instantiate [-n ROUNDS] [-s SIGHTGLASS.wasm]
  */
+#include "bench_util.h"
 #include "engine.h"
 #include "loader.h"
 #include "sandbox.h"
@@ -40,22 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-        return x < y ? -1 : x > y;
-}
-
 static double report(const char *mod, const char *mode, uint64_t *t, unsigned long n)
 {
-        qsort(t, n, sizeof *t, cmp_u64);
+        bench_sort_u64(t, n);
         double p50 = (double)t[n / 2] / 1e3;
         double p99 = (double)t[(size_t)((double)n * 0.99)] / 1e3;
         printf("%-10s %-8s n=%-6lu p50 %8.2f us  p99 %8.2f us\n", mod, mode, n, p50, p99);
@@ -174,10 +162,10 @@ static void bench_fresh(const bmod *bm, unsigned long n, uint64_t *t)
                         if (!(l = load(s, bm, &x, &nx)))
                                 return;
                 }
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 wsbx_instance *in = instantiate(s, l, x, nx);
                 touch(s, in);
-                t[i] = now_ns() - t0;
+                t[i] = bench_now_ns() - t0;
         }
         report(bm->name, "fresh", t, n);
         wsbx_store_delete(s);
@@ -203,13 +191,13 @@ static double bench_pool(const bmod *bm, unsigned long n, uint64_t *t, uint64_t 
         touch(s, in);
         wsbx_instance_release(in);
         for (unsigned long i = 0; i < n; i++) {
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 in = instantiate(s, l, x, nx);
                 touch(s, in);
-                uint64_t t1 = now_ns();
+                uint64_t t1 = bench_now_ns();
                 if (wsbx_instance_release(in) != 0)
                         die("release", "not parked");
-                r[i] = now_ns() - t1;
+                r[i] = bench_now_ns() - t1;
                 t[i] = t1 - t0;
         }
         wsbx_pool_stats st;
@@ -248,14 +236,14 @@ static void bench_first_touch(void)
                         die("memory", e.msg);
                 volatile uint8_t *base = wsbx_memory_def_of(m)->base;
                 unsigned sum = 0;
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 for (size_t p = 0; p < pages; p++) {
                         if (write)
                                 base[p * (size_t)pg] = 1;
                         else
                                 sum += base[p * (size_t)pg];
                 }
-                uint64_t dt = now_ns() - t0;
+                uint64_t dt = bench_now_ns() - t0;
                 printf("first-touch cow %-5s %8.0f ns/page (%zu pages)%s\n", write ? "write" : "read",
                        (double)dt / (double)pages, pages, sum == 1 ? " " : "");
                 wsbx_memory_delete(m);
@@ -287,10 +275,10 @@ static void bench_first_touch_uffd(void)
                 die("first-touch uffd", "register");
         volatile uint8_t *base = mem;
         unsigned sum = 0;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         for (size_t p = 0; p < pages; p++)
                 sum += base[p * (size_t)pg];
-        uint64_t dt = now_ns() - t0;
+        uint64_t dt = bench_now_ns() - t0;
         wsbx_uffd_stats st;
         wsbx_uffd_server_stats(sv, &st);
         printf("first-touch uffd read  %8.0f ns/page (%zu pages, %llu faults served)%s\n",

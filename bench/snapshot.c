@@ -28,6 +28,7 @@
  *
  * Usage: bench_snapshot [-n ROUNDS]
  */
+#include "bench_util.h"
 #include "engine.h"
 #include "loader.h"
 #include "sandbox.h"
@@ -40,22 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-        return x < y ? -1 : x > y;
-}
-
 static void report(const char *mode, uint64_t *t, unsigned long n)
 {
-        qsort(t, n, sizeof *t, cmp_u64);
+        bench_sort_u64(t, n);
         printf("snapshot   %-10s n=%-6lu p50 %8.2f us  p99 %8.2f us\n", mode, n, (double)t[n / 2] / 1e3,
                (double)t[(size_t)((double)n * 0.99)] / 1e3);
         fflush(stdout);
@@ -176,22 +164,22 @@ static void bench_latency(unsigned long n)
         for (unsigned long i = 0; i < n; i++) {
                 if (i % 100 == 0)
                         env_store(&e);
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 wsbx_instance *in = fresh(&e);
                 if (call(in, "touch") != want)
                         die("fresh", "wrong result");
-                t[i] = now_ns() - t0;
+                t[i] = bench_now_ns() - t0;
         }
         report("fresh", t, n);
 
         for (unsigned long i = 0; i < n; i++) {
                 if (i % 100 == 0)
                         env_store(&e);
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 wsbx_instance *in = restore(&e, snap, 0, NULL);
                 if (call(in, "touch") != want)
                         die("copy", "wrong result");
-                t[i] = now_ns() - t0;
+                t[i] = bench_now_ns() - t0;
         }
         report("copy", t, n);
 
@@ -200,11 +188,11 @@ static void bench_latency(unsigned long n)
         for (unsigned long i = 0; i < n; i++) {
                 if (i % 100 == 0)
                         env_store(&e);
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 wsbx_instance *in = restore(&e, snap, WSBX_SNAPSHOT_COW, NULL);
                 if (call(in, "touch") != want)
                         die("cow", "wrong result");
-                t[i] = now_ns() - t0;
+                t[i] = bench_now_ns() - t0;
         }
         report("cow", t, n);
 
@@ -217,19 +205,19 @@ static void bench_latency(unsigned long n)
                                 env_store(&e);
                         wsbx_snapshot_range rg[1];
                         wsbx_uffd_server *sv;
-                        uint64_t t0 = now_ns();
+                        uint64_t t0 = bench_now_ns();
                         wsbx_instance *in = restore(&e, snap, WSBX_SNAPSHOT_LAZY, rg);
                         if (wsbx_uffd_register(uffd, rg[0].base, rg[0].len) < 0)
                                 die("lazy", "register");
-                        uint64_t t1 = now_ns();
+                        uint64_t t1 = bench_now_ns();
                         if (wsbx_uffd_server_start(uffd, rg[0].base, rg[0].len, src, src_len, NULL, NULL, &sv) < 0)
                                 die("lazy", "server");
-                        uint64_t t2a = now_ns();
+                        uint64_t t2a = bench_now_ns();
                         if (call(in, "touch") != want)
                                 die("lazy", "wrong result");
-                        uint64_t t3a = now_ns();
+                        uint64_t t3a = bench_now_ns();
                         wsbx_uffd_server_stop(sv);
-                        uint64_t t4 = now_ns();
+                        uint64_t t4 = bench_now_ns();
                         t[i] = t4 - t0;
                         t2[i] = (t1 - t0) + (t3a - t2a);
                         t3[i] = (t2a - t1) + (t4 - t3a);
@@ -273,10 +261,10 @@ static void bench_first_touch(void)
                     wsbx_uffd_server_start(uffd, rg[0].base, rg[0].len, src, size, NULL, NULL, &sv) < 0)
                         die("first-touch uffd", "register");
                 volatile const uint8_t *b = rg[0].base;
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 for (size_t p = 0; p < pages; p++)
                         sum += b[p * 4096];
-                uint64_t dt = now_ns() - t0;
+                uint64_t dt = bench_now_ns() - t0;
                 wsbx_uffd_stats st;
                 wsbx_uffd_server_stats(sv, &st);
                 printf("first-touch uffd read   %8.0f ns/page (%zu pages, %llu copied)\n", (double)dt / (double)pages,
@@ -288,30 +276,30 @@ static void bench_first_touch(void)
         /* copy-on-write from the snapshot's sealed memfd (MAP_PRIVATE) */
         for (int write = 0; write < 2; write++) {
                 env_store(&e);
-                uint64_t t0 = now_ns();
+                uint64_t t0 = bench_now_ns();
                 wsbx_instance *in = restore(&e, snap, WSBX_SNAPSHOT_COW, NULL);
-                uint64_t rt = now_ns() - t0;
+                uint64_t rt = bench_now_ns() - t0;
                 wsbx_extern x;
                 if (wsbx_instance_export(in, "memory", 6, &x) < 0)
                         die("cow", "no memory export");
                 volatile uint8_t *b = wsbx_memory_def_of(wsbx_memory_inst_memory(x.u.memory))->base;
-                t0 = now_ns();
+                t0 = bench_now_ns();
                 for (size_t p = 0; p < pages; p++) {
                         if (write)
                                 b[p * 4096] = 2;
                         else
                                 sum += b[p * 4096];
                 }
-                uint64_t dt = now_ns() - t0;
+                uint64_t dt = bench_now_ns() - t0;
                 printf("first-touch cow %-5s   %8.0f ns/page (memfd MAP_PRIVATE; the restore took %.1f us)\n",
                        write ? "write" : "read", (double)dt / (double)pages, (double)rt / 1e3);
         }
 
         /* the plain restore's copy */
         env_store(&e);
-        uint64_t t0 = now_ns();
+        uint64_t t0 = bench_now_ns();
         wsbx_instance *in = restore(&e, snap, 0, NULL);
-        uint64_t dt = now_ns() - t0;
+        uint64_t dt = bench_now_ns() - t0;
         (void)in;
         printf("first-touch copy        %8.0f ns/page (whole restore, %zu pages copied up front)\n",
                (double)dt / (double)pages, pages);
